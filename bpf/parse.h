@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * \summary: header parser shared by the socket filter and user space
+ *
+ * The same code runs in the kernel (loads through
+ * bpf_skb_load_bytes_relative from the MAC header) and in user space (loads
+ * from a buffer with bounds checks), so the unit tests, the fuzzer and -r
+ * exercise what the kernel runs. Every load can fail; a failed load marks the
+ * record truncated at the layer being parsed and parsing stops there.
+ */
+#ifndef SOCKCAP_PARSE_H
+#define SOCKCAP_PARSE_H
+
+#include "sockcap.h"
+
+#ifdef __bpf__
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+typedef struct __sk_buff sc_ctx_t;
+
+/*
+ * Relative to the MAC header: a live AF_PACKET socket sees skb->data at the
+ * MAC header, BPF_PROG_TEST_RUN at the network header; this reads both alike.
+ */
+#define sc_load(ctx, off, to, len) \
+	bpf_skb_load_bytes_relative(ctx, off, to, len, BPF_HDR_START_MAC)
+#else
+#include <string.h>
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+struct sc_buf {
+	const __u8 *data;
+	__u32 len;		/* bytes available (captured) */
+};
+typedef const struct sc_buf sc_ctx_t;
+
+static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to,
+				    __u32 len)
+{
+	if (off > b->len || len > b->len - off) {
+		memset(to, 0, len);
+		return -14; /* -EFAULT, as the kernel helper */
+	}
+	memcpy(to, b->data + off, len);
+	return 0;
+}
+#endif
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define sc_ntohs(x) __builtin_bswap16(x)
+#define sc_ntohl(x) __builtin_bswap32(x)
+#else
+#define sc_ntohs(x) (x)
+#define sc_ntohl(x) (x)
+#endif
+
+#define SC_ETH_P_IP	0x0800
+#define SC_ETH_P_ARP	0x0806
+#define SC_ETH_P_8021Q	0x8100
+#define SC_ETH_P_8021AD	0x88a8
+#define SC_ETH_P_IPV6	0x86dd
+
+/* IPv6 extension headers walked before the upper-layer header. */
+#define SC_MAX_EXTHDR	8
+/* Tags read from the frame itself (the kernel strips at most one more). */
+#define SC_MAX_VLAN	2
+
+struct sc_eth {
+	__u8 dst[6];
+	__u8 src[6];
+	__u16 proto;
+};
+
+struct sc_ip4 {
+	__u8 vihl, tos;
+	__u16 tot_len, id, frag;
+	__u8 ttl, proto;
+	__u16 check;
+	__u8 saddr[4], daddr[4];
+};
+
+struct sc_ip6 {
+	__u32 vtcfl;		/* version, traffic class, flow label */
+	__u16 plen;
+	__u8 nexthdr, hlim;
+	__u8 saddr[16], daddr[16];
+};
+
+/* RFC 826 with Ethernet/IPv4 addresses */
+struct sc_arp {
+	__u16 hrd, pro;
+	__u8 hln, pln;
+	__u16 op;
+	__u8 sha[6], spa[4], tha[6], tpa[4];
+};
+
+struct sc_tcp {
+	__u16 sport, dport;
+	__u32 seq, ack;
+	__u8 doff_res, flags;
+	__u16 win, check, urg;
+};
+
+struct sc_udp {
+	__u16 sport, dport, len, check;
+};
+
+struct sc_icmp {
+	__u8 type, code;
+	__u16 check, id, seq;
+};
+
+/* Frame bytes from off to the end, as a 16-bit length field would count. */
+static __always_inline __u16 sc_rest(const struct sc_record *r, __u32 off)
+{
+	if (r->wire_len <= off)
+		return 0;
+	return r->wire_len - off > 0xffff ? 0xffff : r->wire_len - off;
+}
+
+/* Returns the L4 protocol's layer, or SC_L_NONE if sockcap does not parse it. */
+static __always_inline __u8 sc_l4_layer(__u8 proto, int v6)
+{
+	switch (proto) {
+	case 6:
+		return SC_L_TCP;
+	case 17:
+		return SC_L_UDP;
+	case 1:
+		return v6 ? SC_L_NONE : SC_L_ICMP;
+	case 58:
+		return v6 ? SC_L_ICMP6 : SC_L_NONE;
+	}
+	return SC_L_NONE;
+}
+
+/*
+ * Clear the parsed part of the record, so a packet that stops early leaves
+ * zeros, never stale ring memory. The caller has set the metadata fields.
+ */
+static __always_inline void sc_clear(struct sc_record *r)
+{
+	__builtin_memset((__u8 *)r + SC_PARSED_OFF, 0,
+			 sizeof(*r) - SC_PARSED_OFF);
+}
+
+static __always_inline int sc_parse_l4(sc_ctx_t *ctx, __u32 off,
+				       struct sc_record *r)
+{
+	switch (r->layer) {
+	case SC_L_TCP: {
+		struct sc_tcp t;
+
+		if (sc_load(ctx, off, &t, sizeof(t)))
+			return SC_F_TRUNC;
+		r->l4.tcp.sport = sc_ntohs(t.sport);
+		r->l4.tcp.dport = sc_ntohs(t.dport);
+		r->l4.tcp.seq = sc_ntohl(t.seq);
+		r->l4.tcp.ack = sc_ntohl(t.ack);
+		r->l4.tcp.win = sc_ntohs(t.win);
+		r->l4.tcp.flags = t.flags;
+		r->l4.tcp.doff = t.doff_res >> 4;
+		if (r->l4.tcp.doff < 5 || r->l4.tcp.doff * 4 > r->l4_len)
+			return SC_F_BAD;
+		return 0;
+	}
+	case SC_L_UDP: {
+		struct sc_udp u;
+
+		if (sc_load(ctx, off, &u, sizeof(u)))
+			return SC_F_TRUNC;
+		r->l4.udp.sport = sc_ntohs(u.sport);
+		r->l4.udp.dport = sc_ntohs(u.dport);
+		r->l4.udp.len = sc_ntohs(u.len);
+		return 0;
+	}
+	case SC_L_ICMP:
+	case SC_L_ICMP6: {
+		struct sc_icmp ic;
+
+		/* type and code first: the rest depends on the type */
+		if (sc_load(ctx, off, &ic, 4))
+			return SC_F_TRUNC;
+		r->l4.icmp.type = ic.type;
+		r->l4.icmp.code = ic.code;
+		if (sc_load(ctx, off + 4, &ic.id, 4))
+			return 0; /* printer knows which types need id/seq */
+		r->l4.icmp.id = sc_ntohs(ic.id);
+		r->l4.icmp.seq = sc_ntohs(ic.seq);
+		return 0;
+	}
+	}
+	return 0;
+}
+
+static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off,
+					struct sc_record *r)
+{
+	struct sc_ip4 ip;
+	__u32 hlen;
+
+	r->layer = SC_L_IP;
+	if (sc_load(ctx, off, &ip, sizeof(ip)))
+		return SC_F_TRUNC;
+	__builtin_memcpy(r->src, ip.saddr, 4);
+	__builtin_memcpy(r->dst, ip.daddr, 4);
+	r->tos = ip.tos;
+	r->ttl = ip.ttl;
+	r->ip_id = sc_ntohs(ip.id);
+	r->ip_len = sc_ntohs(ip.tot_len);
+	r->frag = sc_ntohs(ip.frag);
+	r->l4proto = ip.proto;
+	hlen = (ip.vihl & 0x0f) * 4;
+	if ((ip.vihl >> 4) != 4 || hlen < 20 || r->ip_len < hlen)
+		return SC_F_BAD;
+	r->l4_len = r->ip_len - hlen;
+	if (r->ip_len > sc_rest(r, off))
+		r->flags |= SC_F_IPSHORT;
+	/* options: must at least be present */
+	if (hlen > 20 && sc_load(ctx, off + hlen - 1, &ip.tos, 1))
+		return SC_F_TRUNC;
+	if (r->frag & 0x1fff) {
+		r->flags |= SC_F_FRAG;
+		return 0;
+	}
+	r->layer = sc_l4_layer(ip.proto, 0);
+	if (r->layer == SC_L_NONE) {
+		r->layer = SC_L_IP;
+		return 0;
+	}
+	return sc_parse_l4(ctx, off + hlen, r);
+}
+
+/* RFC 8200 section 4: a bounded walk over the extension header chain. */
+static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off,
+					struct sc_record *r)
+{
+	struct sc_ip6 ip;
+	__u8 nh;
+	__u32 vtcfl;
+	int i;
+
+	r->layer = SC_L_IP6;
+	if (sc_load(ctx, off, &ip, sizeof(ip)))
+		return SC_F_TRUNC;
+	__builtin_memcpy(r->src, ip.saddr, 16);
+	__builtin_memcpy(r->dst, ip.daddr, 16);
+	vtcfl = sc_ntohl(ip.vtcfl);
+	r->tos = (vtcfl >> 20) & 0xff;
+	r->flowlabel = vtcfl & 0xfffff;
+	r->ttl = ip.hlim;
+	r->ip_len = sc_ntohs(ip.plen);
+	if ((vtcfl >> 28) != 6)
+		return SC_F_BAD;
+	off += sizeof(ip);
+	if (r->ip_len > sc_rest(r, off))
+		r->flags |= SC_F_IPSHORT;
+	r->l4_len = r->ip_len;
+	nh = ip.nexthdr;
+	for (i = 0; i < SC_MAX_EXTHDR; i++) {
+		__u8 eh[8];
+		__u32 len;
+
+		if (nh != 0 && nh != 43 && nh != 44 && nh != 60 && nh != 51)
+			break;
+		if (sc_load(ctx, off, eh, 8))
+			return SC_F_TRUNC;
+		if (nh == 44) {
+			/* fragment header: offset in bits 3..15 of bytes 2-3 */
+			r->frag = ((eh[2] << 8) | eh[3]) & 0xfff8;
+			len = 8;
+		} else if (nh == 51) {
+			len = (eh[1] + 2) * 4; /* RFC 4302: 32-bit words */
+		} else {
+			len = (eh[1] + 1) * 8;
+		}
+		if (len > r->l4_len)
+			return SC_F_BAD;
+		r->l4_len -= len;
+		off += len;
+		nh = eh[0];
+		if (r->frag) {
+			r->l4proto = nh;
+			r->flags |= SC_F_FRAG;
+			return 0;
+		}
+	}
+	r->l4proto = nh;
+	if (i == SC_MAX_EXTHDR && (nh == 0 || nh == 43 || nh == 44 ||
+				   nh == 60 || nh == 51)) {
+		r->flags |= SC_F_TOODEEP;
+		return 0;
+	}
+	r->layer = sc_l4_layer(nh, 1);
+	if (r->layer == SC_L_NONE) {
+		r->layer = SC_L_IP6;
+		return 0;
+	}
+	return sc_parse_l4(ctx, off, r);
+}
+
+static __always_inline int sc_parse_arp(sc_ctx_t *ctx, __u32 off,
+					struct sc_record *r)
+{
+	struct sc_arp a;
+
+	r->layer = SC_L_ARP;
+	r->l4_len = sc_rest(r, off);
+	if (sc_load(ctx, off, &a, 8))
+		return SC_F_TRUNC;
+	r->l4.arp.hrd = sc_ntohs(a.hrd);
+	r->l4.arp.pro = sc_ntohs(a.pro);
+	r->l4.arp.hln = a.hln;
+	r->l4.arp.pln = a.pln;
+	r->l4.arp.op = sc_ntohs(a.op);
+	/* only Ethernet/IPv4 addresses are decoded */
+	if (r->l4.arp.pro != SC_ETH_P_IP || a.hln != 6 || a.pln != 4)
+		return 0;
+	if (sc_load(ctx, off + 8, a.sha, 20))
+		return SC_F_TRUNC;
+	__builtin_memcpy(r->l4.arp.sha, a.sha, 6);
+	__builtin_memcpy(r->l4.arp.tha, a.tha, 6);
+	__builtin_memcpy(r->src, a.spa, 4);
+	__builtin_memcpy(r->dst, a.tpa, 4);
+	return 0;
+}
+
+/*
+ * Parse the frame into r. off is 0 at the Ethernet header. Sets r->layer,
+ * r->flags (SC_F_TRUNC/SC_F_BAD at r->layer) and the parsed fields.
+ */
+static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
+{
+	struct sc_eth eth;
+	__u32 off = sizeof(eth);
+	__u16 proto;
+	int ntags = 0, i, ret;
+
+	sc_clear(r);
+	r->layer = SC_L_ETHER;
+	if (sc_load(ctx, 0, &eth, sizeof(eth))) {
+		r->flags |= SC_F_TRUNC;
+		return;
+	}
+	__builtin_memcpy(r->mac_dst, eth.dst, 6);
+	__builtin_memcpy(r->mac_src, eth.src, 6);
+	proto = sc_ntohs(eth.proto);
+
+	/* 802.1Q / 802.1ad tags still in the frame (QinQ inner tags, files) */
+	for (i = 0; i < SC_MAX_VLAN; i++) {
+		__u16 tag[2];
+
+		if (proto != SC_ETH_P_8021Q && proto != SC_ETH_P_8021AD)
+			break;
+		r->layer = SC_L_VLAN;
+		if (sc_load(ctx, off, tag, sizeof(tag))) {
+			r->ethertype = proto;
+			r->flags |= SC_F_TRUNC;
+			return;
+		}
+		r->flags |= SC_F_VLAN_INB;
+		if (ntags == 0 && !(r->flags & SC_F_VLAN_OOB))
+			r->vlan_tci = sc_ntohs(tag[0]);
+		else
+			r->vlan_tci2 = sc_ntohs(tag[0]);
+		ntags++;
+		proto = sc_ntohs(tag[1]);
+		off += sizeof(tag);
+	}
+	r->ethertype = proto;
+
+	switch (proto) {
+	case SC_ETH_P_IP:
+		ret = sc_parse_ip4(ctx, off, r);
+		break;
+	case SC_ETH_P_IPV6:
+		ret = sc_parse_ip6(ctx, off, r);
+		break;
+	case SC_ETH_P_ARP:
+		ret = sc_parse_arp(ctx, off, r);
+		break;
+	default:
+		ret = 0;
+		/* payload length, as tcpdump prints for unknown ethertypes */
+		r->l4_len = sc_rest(r, off);
+		break;
+	}
+	r->flags |= ret;
+}
+
+#endif /* SOCKCAP_PARSE_H */

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * \summary: socket filter: parse each packet, push a summary into a ring buffer
+ *
+ * Attached with SO_ATTACH_BPF to an AF_PACKET socket. In summary mode it
+ * returns 0, so the kernel neither clones nor queues the packet: the record
+ * in the ring buffer is all user space sees.
+ */
+#include <linux/bpf.h>
+#include <linux/if_packet.h>
+#include <bpf/bpf_helpers.h>
+
+#include "parse.h"
+
+/* Set by user space between open and load. */
+const volatile __u32 lo_ifindex = 0;	/* skip loopback's outgoing copy */
+const volatile __u64 wakeup_bytes = 0;	/* wake the reader past this fill */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24);	/* resized by user space */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sc_counters);
+} counters SEC(".maps");
+
+/* How many records pass between two checks of the ring's fill level. */
+#define WAKEUP_CHECK_MASK 63
+
+SEC("socket")
+int sockcap_filter(struct __sk_buff *skb)
+{
+	struct sc_counters *c;
+	struct sc_record *r;
+	__u32 zero = 0;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	/*
+	 * Loopback hands every packet to packet taps twice: once leaving
+	 * (PACKET_OUTGOING) and once arriving. Keep the arrival only, as
+	 * libpcap does.
+	 */
+	if (skb->pkt_type == PACKET_OUTGOING && skb->ifindex == lo_ifindex)
+		return 0;
+
+	c = bpf_map_lookup_elem(&counters, &zero);
+	if (!c)
+		return 0;
+	c->seen++;
+
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		c->lost++;
+		return 0;
+	}
+	r->version = SC_RECORD_VERSION;
+	r->pkttype = skb->pkt_type;
+	r->flags = 0;
+	r->ifindex = skb->ifindex;
+	r->ts_ns = bpf_ktime_get_tai_ns();
+	r->wire_len = skb->len;
+	r->vlan_tci = 0;
+	r->pad0 = 0;
+	if (skb->vlan_present) {
+		r->vlan_tci = skb->vlan_tci;
+		r->flags = SC_F_VLAN_OOB;
+	}
+	sc_parse(skb, r);
+
+	/*
+	 * Waking the reader costs about a microsecond, so records go in
+	 * silently and the reader polls with a short timeout; only when the
+	 * ring fills past the watermark is it woken early. Checking the fill
+	 * level every few records bounds the wakeups to one per
+	 * WAKEUP_CHECK_MASK + 1 packets per CPU while the reader is behind.
+	 */
+	if ((c->recorded & WAKEUP_CHECK_MASK) == 0 &&
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	c->recorded++;
+	bpf_ringbuf_submit(r, flags);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* \summary: load the socket filter, attach it to a packet socket, read the ring */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "capture.h"
+#include "sockcap.bpf.skel.h"
+#include "util.h"
+
+static int on_ring_record(void *ctx, void *data, size_t size)
+{
+	struct capture *c = ctx;
+	const struct sc_record *r = data;
+
+	if (size < sizeof(*r) || r->version != SC_RECORD_VERSION) {
+		c->bad_records++;
+		return 0;
+	}
+	return c->on_record(c->arg, r);
+}
+
+/* Interface must exist and be up; index 0 would mean "every interface". */
+static int check_interface(const char *name, int *ifindex)
+{
+	struct ifreq ifr = { 0 };
+	int fd, err = 0;
+
+	if (strlen(name) >= IFNAMSIZ) {
+		sc_err("%s: interface name too long", name);
+		return -EINVAL;
+	}
+	*ifindex = if_nametoindex(name);
+	if (!*ifindex) {
+		sc_err("%s: no such interface", name);
+		return -ENODEV;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = -errno;
+		sc_err("socket: %s", strerror(errno));
+		return err;
+	}
+	strcpy(ifr.ifr_name, name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		err = -errno;
+		sc_err("%s: %s", name, strerror(errno));
+	} else if (!(ifr.ifr_flags & IFF_UP)) {
+		err = -ENETDOWN;
+		sc_err("%s: interface is down", name);
+	}
+	close(fd);
+	return err;
+}
+
+int capture_open(struct capture *c, const struct capture_opts *o)
+{
+	struct sockaddr_ll sll = { 0 };
+	int prog_fd, err;
+
+	memset(c, 0, sizeof(*c));
+	c->sock = -1;
+	c->on_record = o->on_record;
+	c->arg = o->arg;
+
+	err = check_interface(o->ifname, &c->ifindex);
+	if (err)
+		return err;
+
+	err = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	if (err == 0) {
+		sc_err("this kernel has no BPF ring buffer (Linux 5.8 or later is needed)");
+		return -EOPNOTSUPP;
+	}
+
+	c->skel = sockcap_bpf__open();
+	if (!c->skel) {
+		err = -errno;
+		sc_err("opening BPF object: %s", strerror(errno));
+		return err;
+	}
+	c->skel->rodata->lo_ifindex = if_nametoindex("lo");
+	c->skel->rodata->wakeup_bytes = o->ring_bytes / 4;
+	err = bpf_map__set_max_entries(c->skel->maps.events, o->ring_bytes);
+	if (err) {
+		sc_err("ring buffer size %zu: %s", o->ring_bytes, strerror(-err));
+		goto fail;
+	}
+	err = sockcap_bpf__load(c->skel);
+	if (err) {
+		sc_err("loading BPF program: %s (--debug shows the kernel's log)",
+		       strerror(-err));
+		goto fail;
+	}
+
+	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events),
+				 on_ring_record, c, NULL);
+	if (!c->rb) {
+		err = -errno;
+		sc_err("ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+
+	/*
+	 * Protocol 0 receives nothing until bind(), so the filter is in place
+	 * before the first packet can arrive.
+	 */
+	c->sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (c->sock < 0) {
+		err = -errno;
+		sc_err("packet socket: %s", strerror(errno));
+		goto fail;
+	}
+	prog_fd = bpf_program__fd(c->skel->progs.sockcap_filter);
+	if (setsockopt(c->sock, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd,
+		       sizeof(prog_fd)) < 0) {
+		err = -errno;
+		sc_err("attaching BPF program: %s", strerror(errno));
+		goto fail;
+	}
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = c->ifindex;
+	if (bind(c->sock, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		err = -errno;
+		sc_err("%s: bind: %s", o->ifname, strerror(errno));
+		goto fail;
+	}
+	if (o->promisc) {
+		struct packet_mreq mr = {
+			.mr_ifindex = c->ifindex,
+			.mr_type = PACKET_MR_PROMISC,
+		};
+
+		/* undone by the kernel when the socket closes */
+		if (setsockopt(c->sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+			       sizeof(mr)) < 0) {
+			err = -errno;
+			sc_err("%s: promiscuous mode: %s", o->ifname, strerror(errno));
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	capture_close(c);
+	return err;
+}
+
+int capture_poll(struct capture *c, int timeout_ms)
+{
+	int err;
+
+	/*
+	 * The filter submits without waking us (see the BPF program), so a
+	 * poll that times out must still look at the ring.
+	 */
+	err = ring_buffer__poll(c->rb, timeout_ms);
+	if (err < 0 && err != -EINTR)
+		return err;
+	err = ring_buffer__consume(c->rb);
+	return err < 0 && err != -EINTR ? err : 0;
+}
+
+void capture_stop(struct capture *c)
+{
+	if (c->sock >= 0) {
+		close(c->sock);
+		c->sock = -1;
+	}
+}
+
+int capture_counters(struct capture *c, struct sc_counters *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), err;
+	__u32 zero = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (ncpu < 0)
+		return ncpu;
+	struct sc_counters per[ncpu];
+
+	err = bpf_map__lookup_elem(c->skel->maps.counters, &zero, sizeof(zero),
+				   per, sizeof(per), 0);
+	if (err)
+		return err;
+	for (int i = 0; i < ncpu; i++) {
+		out->seen += per[i].seen;
+		out->recorded += per[i].recorded;
+		out->lost += per[i].lost;
+	}
+	return 0;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	capture_stop(c);
+	ring_buffer__free(c->rb);
+	c->rb = NULL;
+	sockcap_bpf__destroy(c->skel);
+	c->skel = NULL;
+}
