@@ -148,6 +148,16 @@ static __always_inline void sc_clear(struct sc_record *r)
 			 sizeof(*r) - SC_PARSED_OFF);
 }
 
+/* ICMP types whose second word is an identifier and a sequence number */
+static __always_inline int sc_icmp_has_idseq(const struct sc_record *r)
+{
+	__u8 t = r->l4.icmp.type;
+
+	if (r->layer == SC_L_ICMP6)
+		return t == 128 || t == 129;
+	return t == 0 || t == 8 || t == 13 || t == 14;
+}
+
 static __always_inline int sc_parse_l4(sc_ctx_t *ctx, __u32 off,
 				       struct sc_record *r)
 {
@@ -188,7 +198,7 @@ static __always_inline int sc_parse_l4(sc_ctx_t *ctx, __u32 off,
 		r->l4.icmp.type = ic.type;
 		r->l4.icmp.code = ic.code;
 		if (sc_load(ctx, off + 4, &ic.id, 4))
-			return 0; /* printer knows which types need id/seq */
+			return sc_icmp_has_idseq(r) ? SC_F_TRUNC : 0;
 		r->l4.icmp.id = sc_ntohs(ic.id);
 		r->l4.icmp.seq = sc_ntohs(ic.seq);
 		return 0;
@@ -208,6 +218,7 @@ static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off,
 		return SC_F_TRUNC;
 	__builtin_memcpy(r->src, ip.saddr, 4);
 	__builtin_memcpy(r->dst, ip.daddr, 4);
+	r->flags |= SC_F_ADDR;
 	r->tos = ip.tos;
 	r->ttl = ip.ttl;
 	r->ip_id = sc_ntohs(ip.id);
@@ -249,6 +260,7 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off,
 		return SC_F_TRUNC;
 	__builtin_memcpy(r->src, ip.saddr, 16);
 	__builtin_memcpy(r->dst, ip.daddr, 16);
+	r->flags |= SC_F_ADDR;
 	vtcfl = sc_ntohl(ip.vtcfl);
 	r->tos = (vtcfl >> 20) & 0xff;
 	r->flowlabel = vtcfl & 0xfffff;
@@ -391,5 +403,25 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
 	}
 	r->flags |= ret;
 }
+
+#ifndef __bpf__
+/*
+ * Parse a frame held in memory (a file, a test): caplen bytes are present of
+ * a frame that was wire_len long. Sets everything but ts_ns, ifindex and
+ * pkttype.
+ */
+static inline void sc_parse_frame(const __u8 *data, __u32 caplen,
+				  __u32 wire_len, struct sc_record *r)
+{
+	struct sc_buf b = { .data = data, .len = caplen };
+
+	r->version = SC_RECORD_VERSION;
+	r->flags = 0;
+	r->wire_len = wire_len > caplen ? wire_len : caplen;
+	r->vlan_tci = 0;
+	r->pad0 = 0;
+	sc_parse(&b, r);
+}
+#endif
 
 #endif /* SOCKCAP_PARSE_H */

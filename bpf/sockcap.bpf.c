@@ -15,6 +15,12 @@
 /* Set by user space between open and load. */
 const volatile __u32 lo_ifindex = 0;	/* skip loopback's outgoing copy */
 const volatile __u64 wakeup_bytes = 0;	/* wake the reader past this fill */
+/*
+ * Bytes before skb->data that belong to the frame. On a live packet socket
+ * skb->data is the MAC header (0); BPF_PROG_TEST_RUN starts a socket
+ * filter's data at the network header, so the tests set ETH_HLEN.
+ */
+const volatile __u32 len_bias = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -62,7 +68,7 @@ int sockcap_filter(struct __sk_buff *skb)
 	r->flags = 0;
 	r->ifindex = skb->ifindex;
 	r->ts_ns = bpf_ktime_get_tai_ns();
-	r->wire_len = skb->len;
+	r->wire_len = skb->len + len_bias;
 	r->vlan_tci = 0;
 	r->pad0 = 0;
 	if (skb->vlan_present) {

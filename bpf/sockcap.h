@@ -30,6 +30,7 @@ enum sc_layer {
 #define SC_F_FRAG	0x0010	/* IPv4 or IPv6 non-first fragment: no L4 */
 #define SC_F_IPSHORT	0x0020	/* IP length field says more than the frame has */
 #define SC_F_TOODEEP	0x0040	/* IPv6 extension header chain longer than the walk */
+#define SC_F_ADDR	0x0080	/* the fixed IP header was read: addresses valid */
 
 /*
  * One record per packet, fixed size. Multi-byte numbers are in host order,

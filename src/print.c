@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "parse.h"
 #include "print.h"
 
 /* ---------------------------------------------------------------- append */
@@ -346,15 +347,6 @@ static char *put_udp(char *p, const struct sc_record *r)
 	return put_u64(p, ulen - 8);
 }
 
-static int icmp_has_idseq(const struct sc_record *r)
-{
-	uint8_t t = r->l4.icmp.type;
-
-	if (r->layer == SC_L_ICMP6)
-		return t == 128 || t == 129;
-	return t == 0 || t == 8 || t == 13 || t == 14;
-}
-
 static char *put_icmp(char *p, const struct sc_record *r)
 {
 	int v6 = r->layer == SC_L_ICMP6;
@@ -374,7 +366,7 @@ static char *put_icmp(char *p, const struct sc_record *r)
 		p = PUT_LIT(p, ", code ");
 		p = put_u64(p, code);
 	}
-	if (icmp_has_idseq(r)) {
+	if (sc_icmp_has_idseq(r)) {
 		if (r->l4_len < 8)
 			return PUT_LIT(p, " [|icmp]");
 		p = PUT_LIT(p, ", id ");
@@ -464,7 +456,7 @@ static char *put_ip(struct printer *pr, char *p, const struct sc_record *r, int 
 	enum sc_layer l3 = v6 ? SC_L_IP6 : SC_L_IP;
 
 	p = v6 ? PUT_LIT(p, "IP6 ") : PUT_LIT(p, "IP ");
-	if (r->layer == l3 && (r->flags & SC_F_TRUNC))
+	if (!(r->flags & SC_F_ADDR))
 		return put_trunc(p, r);
 	if (pr->o.vflag)
 		p = put_ip_verbose(p, r, v6);
@@ -599,14 +591,14 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf)
 		p = put_vlan(p, r->vlan_tci);
 		if (r->vlan_tci2)
 			p = put_vlan(p, r->vlan_tci2);
-		if (stopped_at(r, SC_L_VLAN)) {
-			p = put_trunc(p, r);
-			goto done;
-		}
-		if (pr->o.eflag) {
-			p = put_ethertype(p, r->ethertype);
-			p = PUT_LIT(p, ", ");
-		}
+	}
+	if (stopped_at(r, SC_L_VLAN)) {
+		p = put_trunc(p, r);
+		goto done;
+	}
+	if (vlan && pr->o.eflag) {
+		p = put_ethertype(p, r->ethertype);
+		p = PUT_LIT(p, ", ");
 	}
 	switch (r->ethertype) {
 	case 0x0800:

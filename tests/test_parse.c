@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * \summary: unit tests of the shared parser and the line formatter
+ *
+ * Crafted frames go through sc_parse_frame() -- the same parser the socket
+ * filter runs -- and sc_format(); the lines are compared with what a reader
+ * of tcpdump -n output expects. Every frame is also cut at every byte offset.
+ */
+#include <linux/if_packet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "parse.h"
+#include "pkt.h"
+#include "print.h"
+
+static int failures, checks;
+
+static const char *test_ifname(uint32_t ifindex, void *arg)
+{
+	return ifindex == 2 ? "eth0" : NULL;
+}
+
+static void printer_for(struct printer *pr, int eflag, int vflag)
+{
+	struct print_opts o = { .ts = TS_NONE, .eflag = eflag, .vflag = vflag };
+
+	printer_init(pr, &o);
+	pr->ifname = test_ifname;
+}
+
+/* Parse caplen bytes of p (wire length p->len) and format the line. */
+static void line_of(const struct pkt *p, unsigned int caplen, int eflag,
+		    int vflag, struct sc_record *r, char *out)
+{
+	struct printer pr;
+	size_t n;
+
+	memset(r, 0xa5, sizeof(*r)); /* stale ring memory */
+	r->ts_ns = 0;
+	r->ifindex = 2;
+	r->pkttype = PACKET_HOST;
+	sc_parse_frame(p->b, caplen, p->len, r);
+	printer_for(&pr, eflag, vflag);
+	n = sc_format(&pr, r, out);
+	if (n == 0 || n >= SC_LINE_MAX || out[n - 1] != '\n') {
+		printf("FAIL %s: malformed line (%zu bytes)\n", p->name, n);
+		failures++;
+		n = n ? n : 1;
+	}
+	out[n - 1] = 0;
+}
+
+static void expect_line(const struct pkt *p, int eflag, int vflag, const char *want)
+{
+	struct sc_record r;
+	char got[SC_LINE_MAX];
+
+	line_of(p, p->len, eflag, vflag, &r, got);
+	checks++;
+	if (strcmp(got, want)) {
+		printf("FAIL %s%s%s\n  want: %s\n  got:  %s\n", p->name,
+		       eflag ? " -e" : "", vflag ? " -v" : "", want, got);
+		failures++;
+	}
+}
+
+#define EXPECT(p, want) expect_line(p, 0, 0, "eth0 In  " want)
+
+/*
+ * Cut the frame at every length: below hdr_end bytes the record must say
+ * truncated and the line must end in "[|layer]"; from hdr_end on it must not.
+ */
+static void sweep_truncation(const struct pkt *p, unsigned int hdr_end)
+{
+	for (unsigned int n = 0; n <= p->len; n++) {
+		struct sc_record r;
+		char line[SC_LINE_MAX];
+		int trunc, marked;
+
+		line_of(p, n, n & 1, n & 2, &r, line);
+		trunc = !!(r.flags & SC_F_TRUNC);
+		marked = strstr(line, "[|") != NULL;
+		checks++;
+		if (trunc != (n < hdr_end) || marked != trunc) {
+			printf("FAIL %s cut at %u/%u: trunc=%d marked=%d: %s\n",
+			       p->name, n, p->len, trunc, marked, line);
+			failures++;
+		}
+	}
+}
+
+static void test_basic_lines(void)
+{
+	struct pkt p;
+
+	pkt_udp4(&p);
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
+	expect_line(&p, 1, 0, "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, "
+		    "ethertype IPv4 (0x0800), length 60: "
+		    "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
+	expect_line(&p, 0, 1, "eth0 In  IP (tos 0x0, ttl 64, id 4660, offset 0, "
+		    "flags [DF], proto UDP (17), length 46) "
+		    "198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
+
+	pkt_tcp4(&p, 0x02, 0);
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [S], seq 1000, win 512, length 0");
+	pkt_tcp4(&p, 0x12, 0);
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [S.], seq 1000, ack 2000, win 512, length 0");
+	pkt_tcp4(&p, 0x18, 10);
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [P.], seq 1000:1010, ack 2000, win 512, length 10");
+	pkt_tcp4(&p, 0x00, 0);
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [none], seq 1000, win 512, length 0");
+	pkt_tcp4(&p, 0xc1 | 0x10, 0);
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [F.EW], seq 1000, ack 2000, win 512, length 0");
+
+	pkt_icmp4(&p);
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: ICMP echo request, id 4321, seq 7, length 64");
+
+	pkt_udp6(&p);
+	EXPECT(&p, "IP6 fd00:198:18::1.40000 > fd00:198:18::2.9: UDP, length 10");
+	expect_line(&p, 0, 1, "eth0 In  IP6 (flowlabel 0x12345, hlim 64, next-header UDP (17), "
+		    "payload length 18) fd00:198:18::1.40000 > fd00:198:18::2.9: UDP, length 10");
+	pkt_icmp6(&p);
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 99, seq 3, length 16");
+	pkt_tcp6_ext(&p);
+	EXPECT(&p, "IP6 fd00:198:18::1.40000 > fd00:198:18::2.80: Flags [S], seq 5, win 512, length 0");
+
+	pkt_arp(&p, 1);
+	EXPECT(&p, "ARP, Request who-has 198.18.0.2 tell 198.18.0.1, length 28");
+	pkt_arp(&p, 2);
+	EXPECT(&p, "ARP, Reply 198.18.0.1 is-at 02:00:00:00:00:0a, length 28");
+}
+
+static void test_vlan(void)
+{
+	struct pkt p;
+	struct sc_record r;
+	char line[SC_LINE_MAX];
+
+	pkt_vlan_udp4(&p, 1);
+	EXPECT(&p, "vlan 10, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+	expect_line(&p, 1, 0, "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, "
+		    "ethertype 802.1Q (0x8100), length 50: vlan 10, p 1, "
+		    "ethertype IPv4 (0x0800), IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+	/* stacked (QinQ) tags */
+	pkt_vlan_udp4(&p, 2);
+	EXPECT(&p, "vlan 10, p 1, vlan 20, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+	/* more tags than the parser walks: stops, says what it saw */
+	pkt_vlan_udp4(&p, 3);
+	EXPECT(&p, "vlan 10, p 1, vlan 20, p 1, ethertype 802.1Q (0x8100), length 36");
+	/* a tag the kernel stripped, plus one left in the frame */
+	pkt_vlan_udp4(&p, 1);
+	memset(&r, 0, sizeof(r));
+	r.ifindex = 2;
+	r.pkttype = PACKET_OUTGOING;
+	{
+		struct sc_buf b = { .data = p.b, .len = p.len };
+		struct printer pr;
+		size_t n;
+
+		r.version = SC_RECORD_VERSION;
+		r.flags = SC_F_VLAN_OOB;
+		r.vlan_tci = 100;
+		r.wire_len = p.len;
+		sc_parse(&b, &r);
+		printer_for(&pr, 0, 0);
+		n = sc_format(&pr, &r, line);
+		line[n - 1] = 0;
+	}
+	checks++;
+	if (strcmp(line, "eth0 Out vlan 100, p 0, vlan 10, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4")) {
+		printf("FAIL vlan oob+inband: %s\n", line);
+		failures++;
+	}
+}
+
+static void test_malformed(void)
+{
+	struct pkt p;
+	unsigned int ip;
+
+	/* IHL below 5 */
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 17, 4, 0, 0);
+	udp(&p, 1, 2, 0, -1);
+	finish_ip4(&p, ip);
+	p.name = "ihl4";
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: [invalid ip]");
+
+	/* IHL 15 (40 bytes of options) present: parsed past the options */
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 17, 15, 0, 0);
+	udp(&p, 1, 2, 0, -1);
+	finish_ip4(&p, ip);
+	p.name = "ihl15";
+	EXPECT(&p, "IP 198.18.0.1.1 > 198.18.0.2.2: UDP, length 0");
+	sweep_truncation(&p, 14 + 60 + 8);
+
+	/* total length zero, and total length beyond the frame */
+	eth(&p, MAC_B, 0x0800);
+	ip4(&p, 17, 5, 0, 0);
+	udp(&p, 1, 2, 0, -1);
+	p.name = "totlen0";
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: [invalid ip]");
+	eth(&p, MAC_B, 0x0800);
+	ip4(&p, 17, 5, 1500, 0);
+	udp(&p, 40000, 9, 18, -1);
+	p.name = "totlen1500";
+	EXPECT(&p, "IP [truncated-ip] 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
+
+	/* UDP length fields: zero, shorter than the header, beyond the IP payload */
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 17, 5, 0, 0);
+	udp(&p, 1, 2, 18, 0);
+	finish_ip4(&p, ip);
+	p.name = "udplen0";
+	EXPECT(&p, "IP 198.18.0.1.1 > 198.18.0.2.2: UDP, bad length 0 < 8");
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 17, 5, 0, 0);
+	udp(&p, 1, 2, 18, 500);
+	finish_ip4(&p, ip);
+	p.name = "udplen500";
+	EXPECT(&p, "IP 198.18.0.1.1 > 198.18.0.2.2: UDP, bad length 500 > 26");
+
+	/* TCP data offset below 5 */
+	pkt_tcp4(&p, 0x02, 0);
+	p.b[14 + 20 + 12] = 4 << 4;
+	p.name = "doff4";
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: [invalid tcp]");
+
+	/* IPv4 non-first fragment: no L4 header to parse */
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 17, 5, 0, 0x2000 | 185);
+	putz(&p, 26);
+	finish_ip4(&p, ip);
+	p.name = "frag4";
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: frag offset 1480, ip-proto-17, length 26");
+
+	/* IPv6 fragment header with a non-zero offset */
+	eth(&p, MAC_B, 0x86dd);
+	ip = ip6(&p, 44);
+	put8(&p, 17);
+	put8(&p, 0);
+	put16(&p, 1480);
+	put32(&p, 0xabcd);
+	putz(&p, 16);
+	finish_ip6(&p, ip);
+	p.name = "frag6";
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag offset 1480, ip-proto-17, length 16");
+
+	/* IPv6 chain longer than the walk: stops, never loops */
+	eth(&p, MAC_B, 0x86dd);
+	ip = ip6(&p, 60);
+	for (int i = 0; i < SC_MAX_EXTHDR + 2; i++)
+		ext8(&p, i + 1 < SC_MAX_EXTHDR + 2 ? 60 : 17);
+	udp(&p, 1, 2, 0, -1);
+	finish_ip6(&p, ip);
+	p.name = "exthdr-deep";
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
+
+	/* exactly as many extension headers as the walk allows */
+	eth(&p, MAC_B, 0x86dd);
+	ip = ip6(&p, 60);
+	for (int i = 0; i < SC_MAX_EXTHDR; i++)
+		ext8(&p, i + 1 < SC_MAX_EXTHDR ? 60 : 17);
+	udp(&p, 1, 2, 0, -1);
+	finish_ip6(&p, ip);
+	p.name = "exthdr-max";
+	EXPECT(&p, "IP6 fd00:198:18::1.1 > fd00:198:18::2.2: UDP, length 0");
+
+	/* an extension header longer than the payload length says */
+	eth(&p, MAC_B, 0x86dd);
+	ip = ip6(&p, 60);
+	put8(&p, 17);
+	put8(&p, 10); /* 88 bytes */
+	putz(&p, 6);
+	udp(&p, 1, 2, 0, -1);
+	finish_ip6(&p, ip);
+	p.name = "exthdr-long";
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: [invalid ip6]");
+
+	/* ... and one that runs off the end of the frame */
+	eth(&p, MAC_B, 0x86dd);
+	ip = ip6(&p, 0);
+	ext8(&p, 60);
+	put8(&p, 17);
+	put8(&p, 0);
+	p.name = "exthdr-offend";
+	finish_ip6(&p, ip);
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: [|ip6]");
+
+	/* wrong IP version inside an IPv4 ethertype */
+	pkt_udp4(&p);
+	p.b[14] = 0x65;
+	p.name = "version6-in-ip4";
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: [invalid ip]");
+
+	/* ICMP type without an id/seq word, cut after type and code */
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 1, 5, 0, 0);
+	put8(&p, 3);
+	put8(&p, 3);
+	put16(&p, 0);
+	finish_ip4(&p, ip);
+	p.name = "icmp-unreach-short";
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: ICMP port unreachable, length 4");
+
+	/* other IP protocol, unknown ethertype, runt frame */
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 47, 5, 0, 0);
+	putz(&p, 24);
+	finish_ip4(&p, ip);
+	p.name = "gre";
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: ip-proto-47, length 24");
+	eth(&p, MAC_B, 0x88b5);
+	putz(&p, 46);
+	p.name = "ethertype-unknown";
+	EXPECT(&p, "ethertype Unknown (0x88b5), length 46");
+	p.len = 10;
+	p.name = "runt";
+	EXPECT(&p, "[|ether]");
+}
+
+static void test_truncation_everywhere(void)
+{
+	struct pkt p;
+
+	pkt_udp4(&p);
+	sweep_truncation(&p, 42);
+	pkt_tcp4(&p, 0x18, 10);
+	sweep_truncation(&p, 54);
+	pkt_icmp4(&p);
+	sweep_truncation(&p, 42);
+	pkt_udp6(&p);
+	sweep_truncation(&p, 62);
+	pkt_icmp6(&p);
+	sweep_truncation(&p, 62);
+	pkt_tcp6_ext(&p);
+	sweep_truncation(&p, 90);
+	pkt_arp(&p, 1);
+	sweep_truncation(&p, 42);
+	pkt_vlan_udp4(&p, 2);
+	sweep_truncation(&p, 50);
+}
+
+static void expect_ts(enum ts_style ts, int64_t offset, const uint64_t *stamps,
+		      int n, const char *want_last)
+{
+	struct print_opts o = { .ts = ts };
+	struct printer pr;
+	struct sc_record r;
+	struct pkt p;
+	char line[SC_LINE_MAX];
+
+	pkt_udp4(&p);
+	memset(&r, 0, sizeof(r));
+	sc_parse_frame(p.b, p.len, p.len, &r);
+	r.ifindex = 2;
+	printer_init(&pr, &o);
+	pr.ifname = test_ifname;
+	pr.tai_offset_ns = offset;
+	for (int i = 0; i < n; i++) {
+		r.ts_ns = stamps[i];
+		line[sc_format(&pr, &r, line)] = 0;
+	}
+	checks++;
+	if (strncmp(line, want_last, strlen(want_last))) {
+		printf("FAIL timestamp style %d\n  want: %s...\n  got:  %s", ts, want_last, line);
+		failures++;
+	}
+}
+
+static void test_timestamps(void)
+{
+	/* 2023-11-14 22:13:20.123456789 UTC, 37 s TAI offset */
+	const uint64_t t[] = { 1700000037123456789ULL, 1700000038623456789ULL };
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	expect_ts(TS_TIME, 37000000000LL, t, 1, "22:13:20.123456 eth0 In  IP ");
+	expect_ts(TS_EPOCH, 37000000000LL, t, 1, "1700000000.123456 eth0 ");
+	expect_ts(TS_DATE, 37000000000LL, t, 1, "2023-11-14 22:13:20.123456 eth0 ");
+	expect_ts(TS_DELTA, 37000000000LL, t, 1, "00:00:00.000000 eth0 ");
+	expect_ts(TS_DELTA, 37000000000LL, t, 2, "00:00:01.500000 eth0 ");
+	expect_ts(TS_SINCE_FIRST, 0, t, 2, "00:00:01.500000 eth0 ");
+	expect_ts(TS_NONE, 0, t, 1, "eth0 In  IP ");
+	expect_ts(TS_TIME, 0, t, 1, "22:13:57.123456 ");
+}
+
+int main(void)
+{
+	test_basic_lines();
+	test_vlan();
+	test_malformed();
+	test_truncation_everywhere();
+	test_timestamps();
+	printf("%d checks, %d failures\n", checks, failures);
+	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+}
