@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install what building, running and testing sockcap needs on Debian 12.
+# Only packages that are missing are installed; run as root.
+set -e
+
+build="autoconf automake make pkg-config gcc libc6-dev clang llvm bpftool
+	libbpf-dev libelf-dev zlib1g-dev libpcap-dev libcap-dev linux-libc-dev
+	groff-base man-db"
+# live tests compare with tcpdump and tshark on veth pairs in namespaces;
+# check-vm boots Debian's 6.1 kernel under qemu
+tests="iproute2 tcpdump tshark python3 python3-scapy netsniff-ng iputils-ping
+	util-linux procps qemu-system-x86 busybox-static kmod xz-utils"
+
+missing=
+for p in $build $tests; do
+	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root to install them)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
