@@ -23,8 +23,7 @@ typedef struct __sk_buff sc_ctx_t;
  * Relative to the MAC header: a live AF_PACKET socket sees skb->data at the
  * MAC header, BPF_PROG_TEST_RUN at the network header; this reads both alike.
  */
-#define sc_load(ctx, off, to, len) \
-	bpf_skb_load_bytes_relative(ctx, off, to, len, BPF_HDR_START_MAC)
+#define sc_load(ctx, off, to, len) bpf_skb_load_bytes_relative(ctx, off, to, len, BPF_HDR_START_MAC)
 #else
 #include <string.h>
 
@@ -34,12 +33,11 @@ typedef struct __sk_buff sc_ctx_t;
 
 struct sc_buf {
 	const __u8 *data;
-	__u32 len;		/* bytes available (captured) */
+	__u32 len; /* bytes available (captured) */
 };
 typedef const struct sc_buf sc_ctx_t;
 
-static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to,
-				    __u32 len)
+static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to, __u32 len)
 {
 	if (off > b->len || len > b->len - off) {
 		memset(to, 0, len);
@@ -61,13 +59,13 @@ static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to,
 #define SC_ETH_P_IP	0x0800
 #define SC_ETH_P_ARP	0x0806
 #define SC_ETH_P_8021Q	0x8100
-#define SC_ETH_P_8021AD	0x88a8
+#define SC_ETH_P_8021AD 0x88a8
 #define SC_ETH_P_IPV6	0x86dd
 
 /* IPv6 extension headers walked before the upper-layer header. */
-#define SC_MAX_EXTHDR	8
+#define SC_MAX_EXTHDR 8
 /* Tags read from the frame itself (the kernel strips at most one more). */
-#define SC_MAX_VLAN	2
+#define SC_MAX_VLAN 2
 
 struct sc_eth {
 	__u8 dst[6];
@@ -84,7 +82,7 @@ struct sc_ip4 {
 };
 
 struct sc_ip6 {
-	__u32 vtcfl;		/* version, traffic class, flow label */
+	__u32 vtcfl; /* version, traffic class, flow label */
 	__u16 plen;
 	__u8 nexthdr, hlim;
 	__u8 saddr[16], daddr[16];
@@ -144,8 +142,7 @@ static __always_inline __u8 sc_l4_layer(__u8 proto, int v6)
  */
 static __always_inline void sc_clear(struct sc_record *r)
 {
-	__builtin_memset((__u8 *)r + SC_PARSED_OFF, 0,
-			 sizeof(*r) - SC_PARSED_OFF);
+	__builtin_memset((__u8 *)r + SC_PARSED_OFF, 0, sizeof(*r) - SC_PARSED_OFF);
 }
 
 /* ICMP types whose second word is an identifier and a sequence number */
@@ -158,8 +155,7 @@ static __always_inline int sc_icmp_has_idseq(const struct sc_record *r)
 	return t == 0 || t == 8 || t == 13 || t == 14;
 }
 
-static __always_inline int sc_parse_l4(sc_ctx_t *ctx, __u32 off,
-				       struct sc_record *r)
+static __always_inline int sc_parse_l4(sc_ctx_t *ctx, __u32 off, struct sc_record *r)
 {
 	switch (r->layer) {
 	case SC_L_TCP: {
@@ -207,8 +203,7 @@ static __always_inline int sc_parse_l4(sc_ctx_t *ctx, __u32 off,
 	return 0;
 }
 
-static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off,
-					struct sc_record *r)
+static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off, struct sc_record *r)
 {
 	struct sc_ip4 ip;
 	__u32 hlen;
@@ -247,8 +242,7 @@ static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off,
 }
 
 /* RFC 8200 section 4: a bounded walk over the extension header chain. */
-static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off,
-					struct sc_record *r)
+static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_record *r)
 {
 	struct sc_ip6 ip;
 	__u8 nh;
@@ -302,8 +296,7 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off,
 		}
 	}
 	r->l4proto = nh;
-	if (i == SC_MAX_EXTHDR && (nh == 0 || nh == 43 || nh == 44 ||
-				   nh == 60 || nh == 51)) {
+	if (i == SC_MAX_EXTHDR && (nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 51)) {
 		r->flags |= SC_F_TOODEEP;
 		return 0;
 	}
@@ -315,8 +308,7 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off,
 	return sc_parse_l4(ctx, off, r);
 }
 
-static __always_inline int sc_parse_arp(sc_ctx_t *ctx, __u32 off,
-					struct sc_record *r)
+static __always_inline int sc_parse_arp(sc_ctx_t *ctx, __u32 off, struct sc_record *r)
 {
 	struct sc_arp a;
 
@@ -410,8 +402,8 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
  * a frame that was wire_len long. Sets everything but ts_ns, ifindex and
  * pkttype.
  */
-static inline void sc_parse_frame(const __u8 *data, __u32 caplen,
-				  __u32 wire_len, struct sc_record *r)
+static inline void sc_parse_frame(const __u8 *data, __u32 caplen, __u32 wire_len,
+				  struct sc_record *r)
 {
 	struct sc_buf b = { .data = data, .len = caplen };
 

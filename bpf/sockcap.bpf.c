@@ -13,8 +13,8 @@
 #include "parse.h"
 
 /* Set by user space between open and load. */
-const volatile __u32 lo_ifindex = 0;	/* skip loopback's outgoing copy */
-const volatile __u64 wakeup_bytes = 0;	/* wake the reader past this fill */
+const volatile __u32 lo_ifindex = 0;   /* skip loopback's outgoing copy */
+const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
 /*
  * Bytes before skb->data that belong to the frame. On a live packet socket
  * skb->data is the MAC header (0); BPF_PROG_TEST_RUN starts a socket
@@ -24,7 +24,7 @@ const volatile __u32 len_bias = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 24);	/* resized by user space */
+	__uint(max_entries, 1 << 24); /* resized by user space */
 } events SEC(".maps");
 
 struct {

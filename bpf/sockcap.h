@@ -23,14 +23,14 @@ enum sc_layer {
 };
 
 /* sc_record.flags */
-#define SC_F_TRUNC	0x0001	/* a header ran past the end of the frame */
-#define SC_F_BAD	0x0002	/* a header field is impossible (IHL < 5, ...) */
-#define SC_F_VLAN_OOB	0x0004	/* outer 802.1Q tag was stripped by the kernel */
-#define SC_F_VLAN_INB	0x0008	/* one or more tags were found in the frame */
-#define SC_F_FRAG	0x0010	/* IPv4 or IPv6 non-first fragment: no L4 */
-#define SC_F_IPSHORT	0x0020	/* IP length field says more than the frame has */
-#define SC_F_TOODEEP	0x0040	/* IPv6 extension header chain longer than the walk */
-#define SC_F_ADDR	0x0080	/* the fixed IP header was read: addresses valid */
+#define SC_F_TRUNC    0x0001 /* a header ran past the end of the frame */
+#define SC_F_BAD      0x0002 /* a header field is impossible (IHL < 5, ...) */
+#define SC_F_VLAN_OOB 0x0004 /* outer 802.1Q tag was stripped by the kernel */
+#define SC_F_VLAN_INB 0x0008 /* one or more tags were found in the frame */
+#define SC_F_FRAG     0x0010 /* IPv4 or IPv6 non-first fragment: no L4 */
+#define SC_F_IPSHORT  0x0020 /* IP length field says more than the frame has */
+#define SC_F_TOODEEP  0x0040 /* IPv6 extension header chain longer than the walk */
+#define SC_F_ADDR     0x0080 /* the fixed IP header was read: addresses valid */
 
 /*
  * One record per packet, fixed size. Multi-byte numbers are in host order,
@@ -39,42 +39,42 @@ enum sc_layer {
  */
 struct sc_record {
 	/* metadata, set by the capture side */
-	__u8 version;		/* SC_RECORD_VERSION */
-	__u8 pkttype;		/* PACKET_HOST, PACKET_OUTGOING, ... */
-	__u16 flags;		/* SC_F_* */
+	__u8 version; /* SC_RECORD_VERSION */
+	__u8 pkttype; /* PACKET_HOST, PACKET_OUTGOING, ... */
+	__u16 flags;  /* SC_F_* */
 	__u32 ifindex;
-	__u64 ts_ns;		/* CLOCK_TAI, nanoseconds */
-	__u32 wire_len;		/* frame bytes (a stripped outer tag excluded) */
-	__u16 vlan_tci;		/* outer tag (stripped by the kernel or in-band) */
+	__u64 ts_ns;	/* CLOCK_TAI, nanoseconds */
+	__u32 wire_len; /* frame bytes (a stripped outer tag excluded) */
+	__u16 vlan_tci; /* outer tag (stripped by the kernel or in-band) */
 	__u16 pad0;
 
 	/* parsed, from offset SC_PARSED_OFF on: sc_parse() clears it first */
-	__u16 vlan_tci2;	/* second (inner) tag, QinQ */
-	__u16 ethertype;	/* after all VLAN tags */
-	__u8 layer;		/* enum sc_layer: last layer reached */
-	__u8 l4proto;		/* IP protocol after IPv6 extension headers */
-	__u8 ttl;		/* IPv4 TTL, IPv6 hop limit */
-	__u8 tos;		/* IPv4 TOS, IPv6 traffic class */
+	__u16 vlan_tci2; /* second (inner) tag, QinQ */
+	__u16 ethertype; /* after all VLAN tags */
+	__u8 layer;	 /* enum sc_layer: last layer reached */
+	__u8 l4proto;	 /* IP protocol after IPv6 extension headers */
+	__u8 ttl;	 /* IPv4 TTL, IPv6 hop limit */
+	__u8 tos;	 /* IPv4 TOS, IPv6 traffic class */
 	__u8 mac_src[6];
 	__u8 mac_dst[6];
-	__u8 src[16];		/* IPv4 in the first 4 bytes; ARP sender */
-	__u8 dst[16];		/* ARP target */
-	__u16 ip_id;		/* IPv4 id */
-	__u16 ip_len;		/* IPv4 total length, IPv6 payload length */
-	__u16 frag;		/* IPv4 flags+offset field; IPv6 fragment offset */
-	__u16 l4_len;		/* IP payload bytes from the L4 header on */
-	__u32 flowlabel;	/* IPv6 */
+	__u8 src[16];	 /* IPv4 in the first 4 bytes; ARP sender */
+	__u8 dst[16];	 /* ARP target */
+	__u16 ip_id;	 /* IPv4 id */
+	__u16 ip_len;	 /* IPv4 total length, IPv6 payload length */
+	__u16 frag;	 /* IPv4 flags+offset field; IPv6 fragment offset */
+	__u16 l4_len;	 /* IP payload bytes from the L4 header on */
+	__u32 flowlabel; /* IPv6 */
 	union {
 		struct {
 			__u16 sport, dport;
 			__u32 seq, ack;
 			__u16 win;
-			__u8 flags;	/* TCP flags byte (CWR..FIN) */
-			__u8 doff;	/* header length in 32-bit words */
+			__u8 flags; /* TCP flags byte (CWR..FIN) */
+			__u8 doff;  /* header length in 32-bit words */
 		} tcp;
 		struct {
 			__u16 sport, dport;
-			__u16 len;	/* UDP length field */
+			__u16 len; /* UDP length field */
 		} udp;
 		struct {
 			__u8 type, code;
@@ -82,11 +82,11 @@ struct sc_record {
 		} icmp;
 		struct {
 			__u16 op;
-			__u16 hrd;	/* hardware type */
-			__u16 pro;	/* protocol type */
+			__u16 hrd; /* hardware type */
+			__u16 pro; /* protocol type */
 			__u8 hln, pln;
-			__u8 sha[6];	/* sender hardware address */
-			__u8 tha[6];	/* target hardware address */
+			__u8 sha[6]; /* sender hardware address */
+			__u8 tha[6]; /* target hardware address */
 		} arp;
 	} l4;
 	__u32 pad1;
@@ -99,9 +99,9 @@ _Static_assert(__builtin_offsetof(struct sc_record, vlan_tci2) == SC_PARSED_OFF,
 
 /* Counters kept per CPU in the kernel; user space sums them. */
 struct sc_counters {
-	__u64 seen;		/* packets the filter looked at */
-	__u64 recorded;		/* records submitted to the ring */
-	__u64 lost;		/* ring full: no record */
+	__u64 seen;	/* packets the filter looked at */
+	__u64 recorded; /* records submitted to the ring */
+	__u64 lost;	/* ring full: no record */
 };
 
 #endif /* SOCKCAP_H */

@@ -98,13 +98,11 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 	}
 	err = sockcap_bpf__load(c->skel);
 	if (err) {
-		sc_err("loading BPF program: %s (--debug shows the kernel's log)",
-		       strerror(-err));
+		sc_err("loading BPF program: %s (--debug shows the kernel's log)", strerror(-err));
 		goto fail;
 	}
 
-	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events),
-				 on_ring_record, c, NULL);
+	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ring_record, c, NULL);
 	if (!c->rb) {
 		err = -errno;
 		sc_err("ring buffer: %s", strerror(errno));
@@ -122,8 +120,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		goto fail;
 	}
 	prog_fd = bpf_program__fd(c->skel->progs.sockcap_filter);
-	if (setsockopt(c->sock, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd,
-		       sizeof(prog_fd)) < 0) {
+	if (setsockopt(c->sock, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof(prog_fd)) < 0) {
 		err = -errno;
 		sc_err("attaching BPF program: %s", strerror(errno));
 		goto fail;
@@ -143,8 +140,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		};
 
 		/* undone by the kernel when the socket closes */
-		if (setsockopt(c->sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-			       sizeof(mr)) < 0) {
+		if (setsockopt(c->sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
 			err = -errno;
 			sc_err("%s: promiscuous mode: %s", o->ifname, strerror(errno));
 			goto fail;
@@ -189,8 +185,8 @@ int capture_counters(struct capture *c, struct sc_counters *out)
 		return ncpu;
 	struct sc_counters per[ncpu];
 
-	err = bpf_map__lookup_elem(c->skel->maps.counters, &zero, sizeof(zero),
-				   per, sizeof(per), 0);
+	err = bpf_map__lookup_elem(c->skel->maps.counters, &zero, sizeof(zero), per, sizeof(per),
+				   0);
 	if (err)
 		return err;
 	for (int i = 0; i < ncpu; i++) {

@@ -14,7 +14,7 @@ struct ring_buffer;
 struct capture_opts {
 	const char *ifname;
 	bool promisc;
-	size_t ring_bytes;	/* power of two, multiple of the page size */
+	size_t ring_bytes; /* power of two, multiple of the page size */
 	/* called for each record from capture_poll() */
 	int (*on_record)(void *arg, const struct sc_record *r);
 	void *arg;
@@ -27,7 +27,7 @@ struct capture {
 	int ifindex;
 	int (*on_record)(void *arg, const struct sc_record *r);
 	void *arg;
-	unsigned long long bad_records;	/* wrong size or version */
+	unsigned long long bad_records; /* wrong size or version */
 };
 
 /*

@@ -24,7 +24,7 @@
 #include "util.h"
 
 /* A quiet link still shows each packet within this many milliseconds. */
-#define POLL_MS 50
+#define POLL_MS		 50
 #define DEFAULT_RING_KIB (16 * 1024)
 
 static volatile sig_atomic_t stop_requested;
@@ -32,7 +32,7 @@ static volatile sig_atomic_t stats_requested;
 
 struct options {
 	const char *ifname;
-	unsigned long count;	/* 0: no limit */
+	unsigned long count; /* 0: no limit */
 	bool promisc;
 	bool line_buffered;
 	bool debug;
@@ -43,9 +43,9 @@ struct options {
 /* Output goes through our own buffer and write(2): no stdio locking. */
 struct out {
 	int fd;
-	bool line;		/* -l: flush after every line */
-	bool broken;		/* reader went away (EPIPE) */
-	int err;		/* first write error, negative errno */
+	bool line;   /* -l: flush after every line */
+	bool broken; /* reader went away (EPIPE) */
+	int err;     /* first write error, negative errno */
 	size_t len;
 	char buf[256 * 1024];
 };

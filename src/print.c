@@ -111,53 +111,65 @@ static const char *tok_find(const struct tok *t, unsigned int v)
 }
 
 static const struct tok ethertypes[] = {
-	{ 0x0800, "IPv4" }, { 0x0806, "ARP" }, { 0x86dd, "IPv6" },
-	{ 0x8100, "802.1Q" }, { 0x88a8, "802.1Q-QinQ" }, { 0x88cc, "LLDP" },
-	{ 0x8035, "Reverse ARP" }, { 0x88e5, "MACsec" }, { 0x8847, "MPLS unicast" },
-	{ 0x8848, "MPLS multicast" }, { 0x888e, "EAPOL" }, { 0x8863, "PPPoE D" },
-	{ 0x8864, "PPPoE S" }, { 0x0842, "Wake-on-LAN" }, { 0, NULL },
+	{ 0x0800, "IPv4" },	      { 0x0806, "ARP" },	 { 0x86dd, "IPv6" },
+	{ 0x8100, "802.1Q" },	      { 0x88a8, "802.1Q-QinQ" }, { 0x88cc, "LLDP" },
+	{ 0x8035, "Reverse ARP" },    { 0x88e5, "MACsec" },	 { 0x8847, "MPLS unicast" },
+	{ 0x8848, "MPLS multicast" }, { 0x888e, "EAPOL" },	 { 0x8863, "PPPoE D" },
+	{ 0x8864, "PPPoE S" },	      { 0x0842, "Wake-on-LAN" }, { 0, NULL },
 };
 
 static const struct tok ipprotos[] = {
-	{ 0, "HBH" }, { 1, "ICMP" }, { 2, "IGMP" }, { 4, "IPIP" }, { 6, "TCP" },
-	{ 17, "UDP" }, { 41, "IPv6" }, { 43, "Routing" }, { 44, "frag" },
-	{ 47, "GRE" }, { 50, "ESP" }, { 51, "AH" }, { 58, "ICMPv6" },
-	{ 59, "NONE" }, { 60, "DSTOPTS" }, { 89, "OSPF" }, { 103, "PIM" },
-	{ 112, "VRRP" }, { 132, "SCTP" }, { 0, NULL },
+	{ 0, "HBH" },	{ 1, "ICMP" },	{ 2, "IGMP" },	   { 4, "IPIP" },   { 6, "TCP" },
+	{ 17, "UDP" },	{ 41, "IPv6" }, { 43, "Routing" }, { 44, "frag" },  { 47, "GRE" },
+	{ 50, "ESP" },	{ 51, "AH" },	{ 58, "ICMPv6" },  { 59, "NONE" },  { 60, "DSTOPTS" },
+	{ 89, "OSPF" }, { 103, "PIM" }, { 112, "VRRP" },   { 132, "SCTP" }, { 0, NULL },
 };
 
 static const struct tok icmp_types[] = {
-	{ 0, "echo reply" }, { 3, "unreachable" }, { 4, "source quench" },
-	{ 5, "redirect" }, { 8, "echo request" }, { 9, "router advertisement" },
+	{ 0, "echo reply" },	       { 3, "unreachable" },
+	{ 4, "source quench" },	       { 5, "redirect" },
+	{ 8, "echo request" },	       { 9, "router advertisement" },
 	{ 10, "router solicitation" }, { 11, "time exceeded" },
-	{ 12, "parameter problem" }, { 13, "time stamp request" },
-	{ 14, "time stamp reply" }, { 0, NULL },
+	{ 12, "parameter problem" },   { 13, "time stamp request" },
+	{ 14, "time stamp reply" },    { 0, NULL },
 };
 
 static const struct tok icmp_unreach[] = {
-	{ 0, "net unreachable" }, { 1, "host unreachable" },
-	{ 2, "protocol unreachable" }, { 3, "port unreachable" },
-	{ 4, "unreachable - need to frag" }, { 5, "source route failed" },
-	{ 9, "net prohibited" }, { 10, "host prohibited" },
-	{ 13, "unreachable - admin prohibited" }, { 0, NULL },
+	{ 0, "net unreachable" },
+	{ 1, "host unreachable" },
+	{ 2, "protocol unreachable" },
+	{ 3, "port unreachable" },
+	{ 4, "unreachable - need to frag" },
+	{ 5, "source route failed" },
+	{ 9, "net prohibited" },
+	{ 10, "host prohibited" },
+	{ 13, "unreachable - admin prohibited" },
+	{ 0, NULL },
 };
 
 static const struct tok icmp6_types[] = {
-	{ 1, "destination unreachable" }, { 2, "packet too big" },
-	{ 3, "time exceeded in-transit" }, { 4, "parameter problem" },
-	{ 128, "echo request" }, { 129, "echo reply" },
-	{ 130, "multicast listener query" }, { 131, "multicast listener report" },
-	{ 132, "multicast listener done" }, { 133, "router solicitation" },
-	{ 134, "router advertisement" }, { 135, "neighbor solicitation" },
-	{ 136, "neighbor advertisement" }, { 137, "redirect" },
-	{ 143, "multicast listener report v2" }, { 0, NULL },
+	{ 1, "destination unreachable" },
+	{ 2, "packet too big" },
+	{ 3, "time exceeded in-transit" },
+	{ 4, "parameter problem" },
+	{ 128, "echo request" },
+	{ 129, "echo reply" },
+	{ 130, "multicast listener query" },
+	{ 131, "multicast listener report" },
+	{ 132, "multicast listener done" },
+	{ 133, "router solicitation" },
+	{ 134, "router advertisement" },
+	{ 135, "neighbor solicitation" },
+	{ 136, "neighbor advertisement" },
+	{ 137, "redirect" },
+	{ 143, "multicast listener report v2" },
+	{ 0, NULL },
 };
 
 static const char *const layer_names[SC_L_MAX] = {
-	[SC_L_NONE] = "packet", [SC_L_ETHER] = "ether", [SC_L_VLAN] = "vlan",
-	[SC_L_ARP] = "arp", [SC_L_IP] = "ip", [SC_L_IP6] = "ip6",
-	[SC_L_TCP] = "tcp", [SC_L_UDP] = "udp", [SC_L_ICMP] = "icmp",
-	[SC_L_ICMP6] = "icmp6",
+	[SC_L_NONE] = "packet", [SC_L_ETHER] = "ether", [SC_L_VLAN] = "vlan", [SC_L_ARP] = "arp",
+	[SC_L_IP] = "ip",	[SC_L_IP6] = "ip6",	[SC_L_TCP] = "tcp",   [SC_L_UDP] = "udp",
+	[SC_L_ICMP] = "icmp",	[SC_L_ICMP6] = "icmp6",
 };
 
 /* ------------------------------------------------------------- time */
@@ -238,9 +250,9 @@ static char *put_time(struct printer *pr, char *p, uint64_t ts_ns)
 			struct tm tm;
 
 			localtime_r(&t, &tm);
-			pr->cached_len = strftime(pr->cached_hms, sizeof(pr->cached_hms),
-						  pr->o.ts == TS_DATE ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S",
-						  &tm);
+			pr->cached_len = strftime(
+				pr->cached_hms, sizeof(pr->cached_hms),
+				pr->o.ts == TS_DATE ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
 			pr->cached_sec = sec;
 		}
 		memcpy(p, pr->cached_hms, pr->cached_len);
@@ -386,8 +398,7 @@ static char *put_addr(char *p, const uint8_t *a, int v6)
 /* "src[.port] > dst[.port]: " */
 static char *put_endpoints(char *p, const struct sc_record *r, int v6)
 {
-	int ports = (r->layer == SC_L_TCP || r->layer == SC_L_UDP) &&
-		    !(r->flags & SC_F_TRUNC);
+	int ports = (r->layer == SC_L_TCP || r->layer == SC_L_UDP) && !(r->flags & SC_F_TRUNC);
 
 	p = put_addr(p, r->src, v6);
 	if (ports) {
@@ -497,8 +508,8 @@ static char *put_arp(char *p, const struct sc_record *r)
 {
 	static const uint8_t zero[6];
 	uint16_t op = r->l4.arp.op;
-	int ipv4 = r->l4.arp.hrd == 1 && r->l4.arp.pro == 0x0800 &&
-		   r->l4.arp.hln == 6 && r->l4.arp.pln == 4;
+	int ipv4 = r->l4.arp.hrd == 1 && r->l4.arp.pro == 0x0800 && r->l4.arp.hln == 6 &&
+		   r->l4.arp.pln == 4;
 
 	p = PUT_LIT(p, "ARP, ");
 	if (r->flags & (SC_F_TRUNC | SC_F_BAD))

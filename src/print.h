@@ -15,13 +15,13 @@ enum ts_style {
 	TS_EPOCH,	/* -tt: seconds since the epoch */
 	TS_DELTA,	/* -ttt: since the previous packet */
 	TS_DATE,	/* -tttt: date and time */
-	TS_SINCE_FIRST,	/* -ttttt: since the first packet */
+	TS_SINCE_FIRST, /* -ttttt: since the first packet */
 };
 
 struct print_opts {
 	enum ts_style ts;
-	int eflag;	/* -e: link-level header */
-	int vflag;	/* -v: more IP header fields */
+	int eflag; /* -e: link-level header */
+	int vflag; /* -v: more IP header fields */
 };
 
 /* Longest line sc_format() writes, newline included. */
@@ -29,7 +29,7 @@ struct print_opts {
 
 struct printer {
 	struct print_opts o;
-	int64_t tai_offset_ns;	/* CLOCK_TAI - CLOCK_REALTIME */
+	int64_t tai_offset_ns; /* CLOCK_TAI - CLOCK_REALTIME */
 	uint64_t first_ns, prev_ns;
 	/* local time of day cached per second */
 	int64_t cached_sec;

@@ -36,9 +36,9 @@ int privs_check(void)
 	cap_free(caps);
 	if (bpf && raw)
 		return 0;
-	sc_err("permission denied: capturing needs CAP_BPF and CAP_NET_RAW (missing %s%s%s); run as root",
-	       bpf ? "" : "CAP_BPF", !bpf && !raw ? " and " : "",
-	       raw ? "" : "CAP_NET_RAW");
+	sc_err("permission denied: capturing needs CAP_BPF and CAP_NET_RAW (missing %s%s%s); run "
+	       "as root",
+	       bpf ? "" : "CAP_BPF", !bpf && !raw ? " and " : "", raw ? "" : "CAP_NET_RAW");
 	return -EPERM;
 }
 

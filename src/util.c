@@ -19,8 +19,7 @@ void sc_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-bool sc_parse_ulong(const char *s, unsigned long min, unsigned long max,
-		    unsigned long *out)
+bool sc_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
 	unsigned long v;
 	char *end;

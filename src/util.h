@@ -12,7 +12,6 @@ void sc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Parse a whole decimal number in [min, max]; false for anything else
  * (empty, trailing junk, sign where min >= 0, overflow).
  */
-bool sc_parse_ulong(const char *s, unsigned long min, unsigned long max,
-		    unsigned long *out);
+bool sc_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
 #endif /* SOCKCAP_UTIL_H */

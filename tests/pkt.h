@@ -66,8 +66,8 @@ static inline void vlan_tag(struct pkt *p, uint16_t tci, uint16_t type)
 }
 
 /* IPv4 header with total length tot (0: computed by finish_ip4) */
-static inline unsigned int ip4(struct pkt *p, uint8_t proto, uint8_t ihl,
-			       uint16_t tot, uint16_t frag)
+static inline unsigned int ip4(struct pkt *p, uint8_t proto, uint8_t ihl, uint16_t tot,
+			       uint16_t frag)
 {
 	unsigned int at = p->len;
 
@@ -124,8 +124,8 @@ static inline void ext8(struct pkt *p, uint8_t nh)
 	put32(p, 0);
 }
 
-static inline void udp(struct pkt *p, uint16_t sport, uint16_t dport,
-		       unsigned int payload, int ulen)
+static inline void udp(struct pkt *p, uint16_t sport, uint16_t dport, unsigned int payload,
+		       int ulen)
 {
 	put16(p, sport);
 	put16(p, dport);
@@ -135,8 +135,8 @@ static inline void udp(struct pkt *p, uint16_t sport, uint16_t dport,
 		put8(p, 'a' + i % 26);
 }
 
-static inline void tcp(struct pkt *p, uint8_t flags, uint32_t seq,
-		       uint32_t ack, unsigned int payload)
+static inline void tcp(struct pkt *p, uint8_t flags, uint32_t seq, uint32_t ack,
+		       unsigned int payload)
 {
 	put16(p, 40000);
 	put16(p, 80);
@@ -151,8 +151,8 @@ static inline void tcp(struct pkt *p, uint8_t flags, uint32_t seq,
 		put8(p, 'x');
 }
 
-static inline void icmp_echo(struct pkt *p, uint8_t type, uint16_t id,
-			     uint16_t seq, unsigned int payload)
+static inline void icmp_echo(struct pkt *p, uint8_t type, uint16_t id, uint16_t seq,
+			     unsigned int payload)
 {
 	put8(p, type);
 	put8(p, 0);
@@ -262,8 +262,7 @@ static inline void pkt_vlan_udp4(struct pkt *p, int tags)
 
 	eth(p, MAC_B, tags ? 0x8100 : 0x0800);
 	for (int i = 0; i < tags; i++)
-		vlan_tag(p, (uint16_t)(0x2000 | (10 * (i + 1))),
-			 i + 1 < tags ? 0x8100 : 0x0800);
+		vlan_tag(p, (uint16_t)(0x2000 | (10 * (i + 1))), i + 1 < tags ? 0x8100 : 0x0800);
 	ip = ip4(p, 17, 5, 0, 0);
 	udp(p, 5000, 6000, 4, -1);
 	finish_ip4(p, ip);

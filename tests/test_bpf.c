@@ -25,11 +25,11 @@
 
 static int failures, checks;
 
-#define FAIL(...)                             \
-	do {                                  \
-		printf("FAIL " __VA_ARGS__);  \
-		printf("\n");                 \
-		failures++;                   \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		printf("FAIL " __VA_ARGS__);                                                       \
+		printf("\n");                                                                      \
+		failures++;                                                                        \
 	} while (0)
 
 struct harvest {
@@ -85,8 +85,7 @@ static void fixture_close(struct fixture *f)
 
 static int run(struct fixture *f, const void *data, unsigned int len)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = len,
-		    .repeat = 1);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = len, .repeat = 1);
 	int err = bpf_prog_test_run_opts(f->prog_fd, &opts);
 
 	if (err)
@@ -103,8 +102,8 @@ static void counters(struct fixture *f, struct sc_counters *sum)
 	__u32 zero = 0;
 
 	memset(sum, 0, sizeof(*sum));
-	if (bpf_map__lookup_elem(f->skel->maps.counters, &zero, sizeof(zero), per,
-				 sizeof(per), 0)) {
+	if (bpf_map__lookup_elem(f->skel->maps.counters, &zero, sizeof(zero), per, sizeof(per),
+				 0)) {
 		FAIL("reading counters: %s", strerror(errno));
 		return;
 	}
@@ -157,9 +156,9 @@ static void check_frame(struct fixture *f, const struct pkt *p, unsigned int cap
 		return;
 	}
 	if (got->ts_ns < before || got->ts_ns > after)
-		FAIL("%s/%u: timestamp %llu outside [%llu, %llu] (CLOCK_TAI)", p->name,
-		     caplen, (unsigned long long)got->ts_ns,
-		     (unsigned long long)before, (unsigned long long)after);
+		FAIL("%s/%u: timestamp %llu outside [%llu, %llu] (CLOCK_TAI)", p->name, caplen,
+		     (unsigned long long)got->ts_ns, (unsigned long long)before,
+		     (unsigned long long)after);
 }
 
 /* A few formatted lines, to see that the kernel's record prints right. */
@@ -222,13 +221,19 @@ static void test_frames(void)
 	pkt_udp4(&p);
 	check_line(&f, &p, "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
 	pkt_tcp4(&p, 0x18, 10);
-	check_line(&f, &p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [P.], seq 1000:1010, ack 2000, win 512, length 10");
+	check_line(&f, &p,
+		   "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [P.], seq 1000:1010, ack 2000, win "
+		   "512, length 10");
 	pkt_icmp6(&p);
-	check_line(&f, &p, "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 99, seq 3, length 16");
+	check_line(&f, &p,
+		   "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 99, seq 3, length "
+		   "16");
 	pkt_arp(&p, 1);
 	check_line(&f, &p, "ARP, Request who-has 198.18.0.2 tell 198.18.0.1, length 28");
 	pkt_vlan_udp4(&p, 2);
-	check_line(&f, &p, "vlan 10, p 1, vlan 20, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+	check_line(
+		&f, &p,
+		"vlan 10, p 1, vlan 20, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
 
 	/* every frame, cut at every length the kernel accepts */
 	pkt_udp4(&p);
@@ -265,7 +270,8 @@ static void test_frames(void)
 		ext8(&p, 60);
 	finish_ip6(&p, ip);
 	p.name = "exthdr-deep";
-	check_line(&f, &p, "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
+	check_line(&f, &p,
+		   "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
 	eth(&p, MAC_B, 0x0800);
 	ip4(&p, 17, 5, 1500, 0);
 	udp(&p, 40000, 9, 18, -1);

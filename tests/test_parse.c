@@ -32,8 +32,8 @@ static void printer_for(struct printer *pr, int eflag, int vflag)
 }
 
 /* Parse caplen bytes of p (wire length p->len) and format the line. */
-static void line_of(const struct pkt *p, unsigned int caplen, int eflag,
-		    int vflag, struct sc_record *r, char *out)
+static void line_of(const struct pkt *p, unsigned int caplen, int eflag, int vflag,
+		    struct sc_record *r, char *out)
 {
 	struct printer pr;
 	size_t n;
@@ -61,8 +61,8 @@ static void expect_line(const struct pkt *p, int eflag, int vflag, const char *w
 	line_of(p, p->len, eflag, vflag, &r, got);
 	checks++;
 	if (strcmp(got, want)) {
-		printf("FAIL %s%s%s\n  want: %s\n  got:  %s\n", p->name,
-		       eflag ? " -e" : "", vflag ? " -v" : "", want, got);
+		printf("FAIL %s%s%s\n  want: %s\n  got:  %s\n", p->name, eflag ? " -e" : "",
+		       vflag ? " -v" : "", want, got);
 		failures++;
 	}
 }
@@ -85,8 +85,8 @@ static void sweep_truncation(const struct pkt *p, unsigned int hdr_end)
 		marked = strstr(line, "[|") != NULL;
 		checks++;
 		if (trunc != (n < hdr_end) || marked != trunc) {
-			printf("FAIL %s cut at %u/%u: trunc=%d marked=%d: %s\n",
-			       p->name, n, p->len, trunc, marked, line);
+			printf("FAIL %s cut at %u/%u: trunc=%d marked=%d: %s\n", p->name, n, p->len,
+			       trunc, marked, line);
 			failures++;
 		}
 	}
@@ -98,35 +98,44 @@ static void test_basic_lines(void)
 
 	pkt_udp4(&p);
 	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
-	expect_line(&p, 1, 0, "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, "
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, "
 		    "ethertype IPv4 (0x0800), length 60: "
 		    "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
-	expect_line(&p, 0, 1, "eth0 In  IP (tos 0x0, ttl 64, id 4660, offset 0, "
+	expect_line(&p, 0, 1,
+		    "eth0 In  IP (tos 0x0, ttl 64, id 4660, offset 0, "
 		    "flags [DF], proto UDP (17), length 46) "
 		    "198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
 
 	pkt_tcp4(&p, 0x02, 0);
 	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [S], seq 1000, win 512, length 0");
 	pkt_tcp4(&p, 0x12, 0);
-	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [S.], seq 1000, ack 2000, win 512, length 0");
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [S.], seq 1000, ack 2000, win 512, "
+		   "length 0");
 	pkt_tcp4(&p, 0x18, 10);
-	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [P.], seq 1000:1010, ack 2000, win 512, length 10");
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [P.], seq 1000:1010, ack 2000, win "
+		   "512, length 10");
 	pkt_tcp4(&p, 0x00, 0);
-	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [none], seq 1000, win 512, length 0");
+	EXPECT(&p,
+	       "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [none], seq 1000, win 512, length 0");
 	pkt_tcp4(&p, 0xc1 | 0x10, 0);
-	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [F.EW], seq 1000, ack 2000, win 512, length 0");
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [F.EW], seq 1000, ack 2000, win "
+		   "512, length 0");
 
 	pkt_icmp4(&p);
 	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: ICMP echo request, id 4321, seq 7, length 64");
 
 	pkt_udp6(&p);
 	EXPECT(&p, "IP6 fd00:198:18::1.40000 > fd00:198:18::2.9: UDP, length 10");
-	expect_line(&p, 0, 1, "eth0 In  IP6 (flowlabel 0x12345, hlim 64, next-header UDP (17), "
+	expect_line(&p, 0, 1,
+		    "eth0 In  IP6 (flowlabel 0x12345, hlim 64, next-header UDP (17), "
 		    "payload length 18) fd00:198:18::1.40000 > fd00:198:18::2.9: UDP, length 10");
 	pkt_icmp6(&p);
-	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 99, seq 3, length 16");
+	EXPECT(&p,
+	       "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 99, seq 3, length 16");
 	pkt_tcp6_ext(&p);
-	EXPECT(&p, "IP6 fd00:198:18::1.40000 > fd00:198:18::2.80: Flags [S], seq 5, win 512, length 0");
+	EXPECT(&p,
+	       "IP6 fd00:198:18::1.40000 > fd00:198:18::2.80: Flags [S], seq 5, win 512, length 0");
 
 	pkt_arp(&p, 1);
 	EXPECT(&p, "ARP, Request who-has 198.18.0.2 tell 198.18.0.1, length 28");
@@ -142,12 +151,14 @@ static void test_vlan(void)
 
 	pkt_vlan_udp4(&p, 1);
 	EXPECT(&p, "vlan 10, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
-	expect_line(&p, 1, 0, "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, "
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, "
 		    "ethertype 802.1Q (0x8100), length 50: vlan 10, p 1, "
 		    "ethertype IPv4 (0x0800), IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
 	/* stacked (QinQ) tags */
 	pkt_vlan_udp4(&p, 2);
-	EXPECT(&p, "vlan 10, p 1, vlan 20, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+	EXPECT(&p,
+	       "vlan 10, p 1, vlan 20, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
 	/* more tags than the parser walks: stops, says what it saw */
 	pkt_vlan_udp4(&p, 3);
 	EXPECT(&p, "vlan 10, p 1, vlan 20, p 1, ethertype 802.1Q (0x8100), length 36");
@@ -171,7 +182,8 @@ static void test_vlan(void)
 		line[n - 1] = 0;
 	}
 	checks++;
-	if (strcmp(line, "eth0 Out vlan 100, p 0, vlan 10, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4")) {
+	if (strcmp(line, "eth0 Out vlan 100, p 0, vlan 10, p 1, IP 198.18.0.1.5000 > "
+			 "198.18.0.2.6000: UDP, length 4")) {
 		printf("FAIL vlan oob+inband: %s\n", line);
 		failures++;
 	}
@@ -346,8 +358,8 @@ static void test_truncation_everywhere(void)
 	sweep_truncation(&p, 50);
 }
 
-static void expect_ts(enum ts_style ts, int64_t offset, const uint64_t *stamps,
-		      int n, const char *want_last)
+static void expect_ts(enum ts_style ts, int64_t offset, const uint64_t *stamps, int n,
+		      const char *want_last)
 {
 	struct print_opts o = { .ts = ts };
 	struct printer pr;
