@@ -64,7 +64,7 @@ static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to, __u32 len)
 
 /* IPv6 extension headers walked before the upper-layer header. */
 #define SC_MAX_EXTHDR 8
-/* Tags read from the frame itself (the kernel strips at most one more). */
+/* VLAN tags recorded per frame, a tag the kernel stripped included. */
 #define SC_MAX_VLAN 2
 
 struct sc_eth {
@@ -342,7 +342,7 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
 	struct sc_eth eth;
 	__u32 off = sizeof(eth);
 	__u16 proto;
-	int ntags = 0, i, ret;
+	int ntags = (r->flags & SC_F_VLAN_OOB) ? 1 : 0, i, ret;
 
 	sc_clear(r);
 	r->layer = SC_L_ETHER;
@@ -360,6 +360,8 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
 
 		if (proto != SC_ETH_P_8021Q && proto != SC_ETH_P_8021AD)
 			break;
+		if (ntags >= SC_MAX_VLAN)
+			break; /* deeper tags: shown as an unparsed 802.1Q payload */
 		r->layer = SC_L_VLAN;
 		if (sc_load(ctx, off, tag, sizeof(tag))) {
 			r->ethertype = proto;
@@ -367,7 +369,7 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
 			return;
 		}
 		r->flags |= SC_F_VLAN_INB;
-		if (ntags == 0 && !(r->flags & SC_F_VLAN_OOB))
+		if (ntags == 0)
 			r->vlan_tci = sc_ntohs(tag[0]);
 		else
 			r->vlan_tci2 = sc_ntohs(tag[0]);

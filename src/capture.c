@@ -77,9 +77,13 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 	if (err)
 		return err;
 
-	err = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
-	if (err == 0) {
-		sc_err("this kernel has no BPF ring buffer (Linux 5.8 or later is needed)");
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 0) {
+		sc_err("this kernel has no BPF ring buffer (Linux 6.1 or later is needed)");
+		return -EOPNOTSUPP;
+	}
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_ktime_get_tai_ns,
+				    NULL) == 0) {
+		sc_err("this kernel has no CLOCK_TAI helper for BPF (Linux 6.1 or later is needed)");
 		return -EOPNOTSUPP;
 	}
 

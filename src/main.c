@@ -56,7 +56,10 @@ struct session {
 	struct out *out;
 	unsigned long long printed, not_shown;
 	/* interface names by index, filled on first sight */
-	char names[64][IF_NAMESIZE];
+	struct {
+		uint32_t ifindex;
+		char name[IF_NAMESIZE];
+	} names[64];
 };
 
 static void on_signal(int sig)
@@ -91,14 +94,16 @@ static int out_flush(struct out *o)
 static const char *ifname_of(uint32_t ifindex, void *arg)
 {
 	struct session *s = arg;
-	char *slot;
+	__typeof__(s->names[0]) *slot = &s->names[ifindex % 64];
 
-	if (ifindex >= 64)
-		return NULL;
-	slot = s->names[ifindex];
-	if (!slot[0] && !if_indextoname(ifindex, slot))
-		return NULL;
-	return slot;
+	if (slot->ifindex != ifindex || !slot->name[0]) {
+		slot->ifindex = ifindex;
+		if (!if_indextoname(ifindex, slot->name)) {
+			slot->name[0] = 0;
+			return NULL;
+		}
+	}
+	return slot->name;
 }
 
 static int on_record(void *arg, const struct sc_record *r)
