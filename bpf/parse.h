@@ -20,10 +20,20 @@
 typedef struct __sk_buff sc_ctx_t;
 
 /*
- * Relative to the MAC header: a live AF_PACKET socket sees skb->data at the
- * MAC header, BPF_PROG_TEST_RUN at the network header; this reads both alike.
+ * Offsets count from the MAC header. bpf_skb_load_bytes_relative reads from
+ * there whether skb->data is at the MAC header (a live packet socket) or at
+ * the network header (BPF_PROG_TEST_RUN), but only from the linear area.
+ * Headers in page fragments (a sender's TX ring, some drivers) are read with
+ * bpf_skb_load_bytes, relative to skb->data, which on a live packet socket
+ * is the MAC header. Under BPF_PROG_TEST_RUN the whole frame is linear, so
+ * that second load can only fail as the first did.
  */
-#define sc_load(ctx, off, to, len) bpf_skb_load_bytes_relative(ctx, off, to, len, BPF_HDR_START_MAC)
+static __always_inline long sc_load(sc_ctx_t *skb, __u32 off, void *to, __u32 len)
+{
+	if (!bpf_skb_load_bytes_relative(skb, off, to, len, BPF_HDR_START_MAC))
+		return 0;
+	return bpf_skb_load_bytes(skb, off, to, len);
+}
 #else
 #include <string.h>
 
@@ -267,6 +277,14 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_reco
 		r->flags |= SC_F_IPSHORT;
 	r->l4_len = r->ip_len;
 	nh = ip.nexthdr;
+	/*
+	 * Unrolled: as a real loop, the 6.1 verifier, for a loader without
+	 * CAP_PERFMON, also walks the speculative path past the loop's bound
+	 * and gives up ("sequence of jumps is too complex").
+	 */
+#ifdef __bpf__
+#pragma unroll
+#endif
 	for (i = 0; i < SC_MAX_EXTHDR; i++) {
 		__u8 eh[8];
 		__u32 len;
@@ -355,6 +373,9 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
 	proto = sc_ntohs(eth.proto);
 
 	/* 802.1Q / 802.1ad tags still in the frame (QinQ inner tags, files) */
+#ifdef __bpf__
+#pragma unroll
+#endif
 	for (i = 0; i < SC_MAX_VLAN; i++) {
 		__u16 tag[2];
 

@@ -300,10 +300,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 			fprintf(stderr, "Try 'sockcap --help' for more information.\n");
 			exit(EXIT_FAILURE);
 		default:
-			if (optopt)
-				sc_err("unknown option '-%c'", optopt);
+			/* for a long option optopt holds its code, not a letter */
+			if (!strncmp(argv[optind - 1], "--", 2))
+				sc_err("unknown option, or one that takes no argument: '%s'",
+				       argv[optind - 1]);
 			else
-				sc_err("unknown option '%s'", argv[optind - 1]);
+				sc_err("unknown option '-%c'", optopt);
 			fprintf(stderr, "Try 'sockcap --help' for more information.\n");
 			exit(EXIT_FAILURE);
 		}

@@ -323,8 +323,12 @@ static char *put_tcp(char *p, const struct sc_record *r)
 	for (int i = 0; i < 8; i++)
 		if (f & (1 << i))
 			*p++ = flagchars[i];
-	p = PUT_LIT(p, "], seq ");
-	p = put_u64(p, r->l4.tcp.seq);
+	*p++ = ']';
+	/* as tcpdump: a bare acknowledgment carries no sequence number */
+	if (len || (f & 0x07)) {
+		p = PUT_LIT(p, ", seq ");
+		p = put_u64(p, r->l4.tcp.seq);
+	}
 	if (len) {
 		*p++ = ':';
 		p = put_u64(p, (uint32_t)(r->l4.tcp.seq + len));
@@ -432,7 +436,7 @@ static char *put_ip_verbose(char *p, const struct sc_record *r, int v6)
 		p = put_u64(p, r->ttl);
 		p = PUT_LIT(p, ", next-header ");
 		p = put_proto_name(p, r->l4proto);
-		p = PUT_LIT(p, ", payload length ");
+		p = PUT_LIT(p, " payload length: ");
 		p = put_u64(p, r->ip_len);
 	} else {
 		uint16_t fl = r->frag & 0xe000;
@@ -466,7 +470,9 @@ static char *put_ip(struct printer *pr, char *p, const struct sc_record *r, int 
 {
 	enum sc_layer l3 = v6 ? SC_L_IP6 : SC_L_IP;
 
-	p = v6 ? PUT_LIT(p, "IP6 ") : PUT_LIT(p, "IP ");
+	/* with -e the ethertype already names the protocol, as in tcpdump */
+	if (!pr->o.eflag)
+		p = v6 ? PUT_LIT(p, "IP6 ") : PUT_LIT(p, "IP ");
 	if (!(r->flags & SC_F_ADDR))
 		return put_trunc(p, r);
 	if (pr->o.vflag)
@@ -504,14 +510,15 @@ static char *put_ip(struct printer *pr, char *p, const struct sc_record *r, int 
 	}
 }
 
-static char *put_arp(char *p, const struct sc_record *r)
+static char *put_arp(char *p, const struct sc_record *r, int eflag)
 {
 	static const uint8_t zero[6];
 	uint16_t op = r->l4.arp.op;
 	int ipv4 = r->l4.arp.hrd == 1 && r->l4.arp.pro == 0x0800 && r->l4.arp.hln == 6 &&
 		   r->l4.arp.pln == 4;
 
-	p = PUT_LIT(p, "ARP, ");
+	if (!eflag)
+		p = PUT_LIT(p, "ARP, ");
 	if (r->flags & (SC_F_TRUNC | SC_F_BAD))
 		return put_trunc(p, r);
 	if (ipv4 && op == 1) {
@@ -619,7 +626,7 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf)
 		p = put_ip(pr, p, r, 1);
 		break;
 	case 0x0806:
-		p = put_arp(p, r);
+		p = put_arp(p, r, pr->o.eflag);
 		break;
 	default:
 		p = put_ethertype(p, r->ethertype);

@@ -101,7 +101,7 @@ static void test_basic_lines(void)
 	expect_line(&p, 1, 0,
 		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, "
 		    "ethertype IPv4 (0x0800), length 60: "
-		    "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
+		    "198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
 	expect_line(&p, 0, 1,
 		    "eth0 In  IP (tos 0x0, ttl 64, id 4660, offset 0, "
 		    "flags [DF], proto UDP (17), length 46) "
@@ -116,8 +116,7 @@ static void test_basic_lines(void)
 	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [P.], seq 1000:1010, ack 2000, win "
 		   "512, length 10");
 	pkt_tcp4(&p, 0x00, 0);
-	EXPECT(&p,
-	       "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [none], seq 1000, win 512, length 0");
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [none], win 512, length 0");
 	pkt_tcp4(&p, 0xc1 | 0x10, 0);
 	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [F.EW], seq 1000, ack 2000, win "
 		   "512, length 0");
@@ -128,8 +127,8 @@ static void test_basic_lines(void)
 	pkt_udp6(&p);
 	EXPECT(&p, "IP6 fd00:198:18::1.40000 > fd00:198:18::2.9: UDP, length 10");
 	expect_line(&p, 0, 1,
-		    "eth0 In  IP6 (flowlabel 0x12345, hlim 64, next-header UDP (17), "
-		    "payload length 18) fd00:198:18::1.40000 > fd00:198:18::2.9: UDP, length 10");
+		    "eth0 In  IP6 (flowlabel 0x12345, hlim 64, next-header UDP (17) "
+		    "payload length: 18) fd00:198:18::1.40000 > fd00:198:18::2.9: UDP, length 10");
 	pkt_icmp6(&p);
 	EXPECT(&p,
 	       "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 99, seq 3, length 16");
@@ -179,7 +178,7 @@ static void test_vlan(void)
 	expect_line(&p, 1, 0,
 		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, "
 		    "ethertype 802.1Q (0x8100), length 50: vlan 10, p 1, "
-		    "ethertype IPv4 (0x0800), IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+		    "ethertype IPv4 (0x0800), 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
 	/* stacked (QinQ) tags */
 	pkt_vlan_udp4(&p, 2);
 	EXPECT(&p,

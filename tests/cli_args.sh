@@ -1,0 +1,96 @@
+#!/bin/bash
+# Command-line handling that needs no privileges: every malformed or unknown
+# argument stops sockcap with exit status 1, nothing on stdout, and on stderr
+# one line "sockcap: ..." naming the argument (optionally followed by the
+# "Try 'sockcap --help'" hint); --help and --version succeed on stdout.
+. "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+
+sc_need_cmd timeout coreutils
+sc_init
+
+out=$SC_TMP/out err=$SC_TMP/err
+hint="Try 'sockcap --help' for more information."
+
+run() {
+	timeout 30 "$SOCKCAP" "$@" >"$out" 2>"$err" </dev/null
+	rc=$?
+}
+
+# bad NEEDLE ARGS...: exit 1, one error line containing NEEDLE. (Shell
+# built-ins where possible: this runs many times, also in a slow VM.)
+bad() {
+	local needle=$1 what first lines
+	shift
+	what="sockcap $(printf "'%s' " "$@")"
+	run "$@"
+	sc_check_eq "$what: exit status" 1 "$rc"
+	[ -s "$out" ] && sc_fail "$what: printed on stdout: $(head -c 200 "$out")"
+	if [ "$(LC_ALL=C tr -d '[:print:]\n' <"$err" | wc -c)" -ne 0 ]; then
+		sc_fail "$what: stderr has non-printable characters: $(cat -v "$err" | tr '\n' ' ')"
+	fi
+	mapfile -t lines <"$err"
+	first=${lines[0]:-}
+	case $first in
+	"sockcap: "*) ;;
+	*) sc_fail "$what: first stderr line '$first' does not start with 'sockcap: '" ;;
+	esac
+	[[ $first == *"$needle"* ]] ||
+		sc_fail "$what: error '$first' does not name '$needle'"
+	if [ "${#lines[@]}" -eq 2 ]; then
+		sc_check_eq "$what: second stderr line" "$hint" "${lines[1]}"
+	elif [ "${#lines[@]}" -ne 1 ]; then
+		sc_fail "$what: ${#lines[@]} lines on stderr (one error line and at most the hint expected)"
+		sc_show stderr "$err"
+	fi
+}
+
+bad "'abc'" -c abc
+bad "'-5'" -c -5
+bad "'0'" -c 0
+bad "''" -c ''
+bad "'5x'" -c 5x
+bad "'+5'" -c +5
+bad "' 5'" -c ' 5'
+bad "'0x10'" -c 0x10
+bad "'18446744073709551616'" -c 18446744073709551616
+bad "'x'" -B x
+bad "'0'" -B 0
+bad "'-1'" -B -1
+bad "'1048577'" -B 1048577
+bad "'4k'" --buffer-size=4k
+bad "-Z" -Z
+bad "--bogus" --bogus
+bad "--bogus=1" --bogus=1
+bad "-c" -c
+bad "-B" -B
+bad "-i" -i
+bad "--interface" --interface
+bad "--buffer-size" --buffer-size
+bad "'extra'" -i lo extra
+bad "'extra'" extra
+bad "-tttttt" -tttttt
+# options that take no argument, given one
+bad "--version" --version=1
+bad "--debug" --debug=1
+bad "--help" --help=1
+bad "--no-promiscuous-mode" --no-promiscuous-mode=1
+
+for h in --help -h; do
+	run "$h"
+	sc_check_eq "sockcap $h: exit status" 0 "$rc"
+	[ -s "$err" ] && sc_fail "sockcap $h: printed on stderr: $(head -n 3 "$err")"
+	first=$(head -n 1 "$out")
+	[[ $first == "Usage: sockcap"* ]] || sc_fail "sockcap $h: first line '$first' is not 'Usage: sockcap ...'"
+	for opt in -i -c -e -v -l -t -p -B --buffer-size --debug --help --version; do
+		grep -q -e "$opt" "$out" || sc_fail "sockcap $h: usage does not mention $opt"
+	done
+done
+
+run --version
+sc_check_eq "sockcap --version: exit status" 0 "$rc"
+[ -s "$err" ] && sc_fail "sockcap --version: printed on stderr: $(head -n 3 "$err")"
+sc_check_eq "sockcap --version: lines" 1 "$(sc_lines "$out")"
+grep -q -E '^sockcap [0-9]+\.[0-9]+(\.[0-9]+)?' "$out" ||
+	sc_fail "sockcap --version printed '$(head -n 1 "$out")', not 'sockcap X.Y.Z'"
+
+sc_done

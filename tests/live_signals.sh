@@ -1,0 +1,121 @@
+#!/bin/bash
+# Signals, -c and promptness on a link that carries only the test's own
+# datagrams, so every count is known exactly:
+#  - a packet on a quiet link is printed within a second (no -l: sockcap
+#    flushes after each short poll);
+#  - SIGUSR1 prints the statistics so far and capture goes on;
+#  - SIGTERM and SIGINT stop with exit status 0 and final statistics;
+#  - -c N stops by itself after exactly N lines, with and without packets
+#    beyond the count (those are reported as "not shown").
+. "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+
+sc_need_root
+sc_need_cmd ip iproute2
+sc_need_cmd sysctl procps
+sc_need_cmd timeout coreutils
+sc_need_cmd "$SC_PYTHON" python3
+sc_init
+sc_write_tg
+sc_quiet_link
+
+line_re='^[0-9.:]+ vA P   IP 198\.18\.0\.2\.40000 > 198\.18\.0\.99\.40001: UDP, length 5$'
+send() { sc_tg "$B" udp 198.18.0.2 40000 198.18.0.99 40001 5 "$1" || sc_die "sender failed"; }
+
+# check_block WHAT ERRFILE N: the last statistics block says N captured and
+# received, nothing dropped, nothing not shown.
+check_block() {
+	sc_stats "$2" || return
+	sc_check_eq "$1: packets captured" "$3" "$SC_CAPTURED"
+	sc_check_eq "$1: packets received by filter" "$3" "$SC_RECEIVED"
+	sc_check_eq "$1: packets dropped by kernel" 0 "$SC_DROPPED"
+	sc_check_eq "$1: packets not shown" 0 "$SC_NOTSHOWN"
+}
+
+# ------------------------------------------------ promptness, USR1, TERM
+sc_sockcap run "$A" -i vA -tt
+out=$SC_TMP/run.out
+send 1
+seen=
+for ((i = 0; i < 600; i++)); do
+	if [ -s "$out" ]; then
+		seen=$EPOCHREALTIME
+		break
+	fi
+	sleep 0.05
+done
+if [ -z "$seen" ]; then
+	sc_fail "a packet on a quiet link was not printed within 30 s"
+else
+	# the time stamp is taken in the kernel when the packet passes
+	ts=$(sed -n -E '1s/^([0-9]+\.[0-9]+) .*/\1/p' "$out")
+	lat=$(awk -v a="$seen" -v b="$ts" 'BEGIN { printf "%.3f", a - b }')
+	sc_log "first line printed ${lat}s after the packet's time stamp"
+	awk -v l="$lat" 'BEGIN { exit !(l >= -0.01 && l <= 1.0) }' ||
+		sc_fail "the line for a packet on a quiet link took ${lat}s to appear (more than 1 s, or time stamp '$ts' is off)"
+fi
+send 4
+sc_wait_for "5 lines" 60 sc_has_lines 5 "$out"
+sc_signal run USR1
+sc_wait_for "statistics after SIGUSR1" 30 sc_grep_q '^[0-9]+ packets dropped by kernel$' "$SC_TMP/run.err"
+sc_alive "${SC_CPID[run]}" || sc_fail "sockcap exited on SIGUSR1"
+check_block "after SIGUSR1" "$SC_TMP/run.err" 5
+send 3
+sc_wait_for "capture to go on after SIGUSR1 (8 lines)" 60 sc_has_lines 8 "$out"
+sc_stop run TERM
+sc_check_eq "exit status after SIGTERM" 0 "$SC_RC"
+check_block "after SIGTERM" "$SC_TMP/run.err" 8
+sc_check_eq "statistics blocks (SIGUSR1 and exit)" 2 "$SC_NBLOCKS"
+sc_check_stats "after SIGTERM" "$SC_TMP/run.err" "$out"
+sc_expect_line "-tt lines for the datagrams" "$line_re" "$out" 8
+sc_check_stderr "SIGUSR1/SIGTERM run" "$SC_TMP/run.err"
+
+# ------------------------------------------------ -l, SIGINT
+sc_sockcap int "$A" -i vA -l
+send 4
+sc_wait_for "4 lines with -l" 60 sc_has_lines 4 "$SC_TMP/int.out"
+sc_stop int INT
+sc_check_eq "exit status after SIGINT" 0 "$SC_RC"
+check_block "after SIGINT" "$SC_TMP/int.err" 4
+sc_check_eq "statistics blocks after SIGINT" 1 "$SC_NBLOCKS"
+sc_check_stats "after SIGINT" "$SC_TMP/int.err" "$SC_TMP/int.out"
+sc_expect_line "lines with -l" "$line_re" "$SC_TMP/int.out" 4
+sc_check_stderr "SIGINT run" "$SC_TMP/int.err"
+
+# ------------------------------------------------ -c 5, exactly 5 packets
+sc_sockcap c5 "$A" -i vA -c 5
+send 5
+if sc_wait c5; then
+	sc_check_eq "-c 5: exit status" 0 "$SC_RC"
+else
+	sc_fail "-c 5: still running after 5 packets"
+	sc_stop c5 TERM
+fi
+check_block "-c 5" "$SC_TMP/c5.err" 5
+sc_check_stats "-c 5" "$SC_TMP/c5.err" "$SC_TMP/c5.out"
+grep -q 'not shown' "$SC_TMP/c5.err" && sc_fail "-c 5: 'not shown' line printed although it is 0"
+sc_expect_line "-c 5 lines" "$line_re" "$SC_TMP/c5.out" 5
+sc_check_stderr "-c 5" "$SC_TMP/c5.err"
+
+# ------------------------------------------------ -c 3, 10 packets queued
+# Stopped while 10 packets arrive, sockcap finds them all in the ring when
+# it resumes: it prints 3 and counts 7 as not shown.
+sc_sockcap c3 "$A" -i vA -c 3
+sc_signal c3 STOP
+send 10
+sc_signal c3 CONT
+if sc_wait c3; then
+	sc_check_eq "-c 3: exit status" 0 "$SC_RC"
+else
+	sc_fail "-c 3: still running after 10 packets"
+	sc_stop c3 TERM
+fi
+sc_check_stats "-c 3" "$SC_TMP/c3.err" "$SC_TMP/c3.out"
+sc_check_eq "-c 3: lines printed" 3 "$(sc_lines "$SC_TMP/c3.out")"
+sc_check_eq "-c 3: packets captured" 3 "$SC_CAPTURED"
+sc_check_eq "-c 3: packets received by filter" 10 "$SC_RECEIVED"
+sc_check_eq "-c 3: packets dropped by kernel" 0 "$SC_DROPPED"
+sc_check_eq "-c 3: packets not shown (count reached)" 7 "$SC_NOTSHOWN"
+sc_expect_line "-c 3 lines" "$line_re" "$SC_TMP/c3.out" 3
+sc_check_stderr "-c 3" "$SC_TMP/c3.err"
+
+sc_done

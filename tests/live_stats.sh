@@ -1,0 +1,113 @@
+#!/bin/bash
+# Statistics under load, on a link that carries nothing but the test's own
+# datagrams (so "received by filter" must equal what was sent):
+#  - 20000 datagrams with the default ring: nothing dropped, one line each;
+#  - the same with a one-page ring (-B 4), after a burst sent while sockcap
+#    is stopped: drops are certain, and the counts must still add up;
+#  - -c 1000 in the middle of a flood: exactly 1000 lines, the rest counted
+#    as not shown.
+# In every case: captured + dropped + not shown == received, and captured is
+# the number of lines on stdout.
+. "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+
+sc_need_root
+sc_need_cmd ip iproute2
+sc_need_cmd sysctl procps
+sc_need_cmd timeout coreutils
+sc_need_cmd getconf libc-bin
+sc_need_cmd "$SC_PYTHON" python3
+sc_init
+sc_quiet_link
+
+FLOOD=${SC_FLOOD:-20000}
+line_re='^[0-9:.]+ vA P   IP 198\.18\.0\.2\.[0-9]+ > 198\.18\.0\.99\.40000: UDP, length 18$'
+
+# flood COUNT: send from B, set SENT to the number of datagrams that left.
+flood() {
+	local out
+	out=$(sc_tg "$B" flood 198.18.0.99 40000 "$1" 60) || sc_die "flood sender failed: $out"
+	SENT=$(sed -n -E 's/^sent ([0-9]+) failed ([0-9]+)$/\1/p' <<<"$out")
+	[ -n "$SENT" ] || sc_die "flood sender said '$out'"
+	sc_log "flood of $1: $out"
+}
+
+only_flood_lines() { # WHAT OUTFILE
+	local n
+	n=$(grep -c -v -E -e "$line_re" "$2")
+	[ "$n" -eq 0 ] && return 0
+	sc_fail "$1: $n lines are not the flood's datagrams"
+	grep -v -E -e "$line_re" "$2" | head -n 5 | sed 's/^/  | /' >&2
+}
+
+# ------------------------------------------------------------ default ring
+sc_sockcap big "$A" -i vA
+flood "$FLOOD"
+sc_wait_for "sockcap to print $SENT lines" 120 sc_has_lines "$SENT" "$SC_TMP/big.out"
+sc_stop big TERM
+sc_check_eq "default ring: exit status after SIGTERM" 0 "$SC_RC"
+sc_check_stats "default ring" "$SC_TMP/big.err" "$SC_TMP/big.out"
+sc_check_eq "default ring: packets received by filter (datagrams sent)" "$SENT" "$SC_RECEIVED"
+sc_check_eq "default ring: packets dropped (16 MiB hold them all)" 0 "$SC_DROPPED"
+sc_check_eq "default ring: packets captured" "$SENT" "$SC_CAPTURED"
+sc_check_eq "default ring: no 'not shown' without -c" 0 "$SC_NOTSHOWN"
+sc_check_stderr "default ring" "$SC_TMP/big.err"
+only_flood_lines "default ring" "$SC_TMP/big.out"
+
+# ------------------------------------------------------------ one-page ring
+# A record takes 112 bytes plus an 8-byte ring header; a stopped reader can
+# leave at most page/120 of them in the ring, the rest of a burst is dropped.
+page=$(getconf PAGESIZE)
+cap=$((page / 120))
+burst=$((4 * cap + 100))
+sc_sockcap tiny "$A" -i vA -B 4
+sc_signal tiny STOP
+flood "$burst"
+burst_sent=$SENT
+sc_signal tiny CONT
+flood "$FLOOD"
+total=$((burst_sent + SENT))
+sc_stop tiny TERM
+sc_check_eq "-B 4: exit status after SIGTERM" 0 "$SC_RC"
+sc_check_stats "-B 4" "$SC_TMP/tiny.err" "$SC_TMP/tiny.out"
+sc_check_eq "-B 4: packets received by filter (datagrams sent)" "$total" "$SC_RECEIVED"
+if [ "$SC_DROPPED" -lt $((burst_sent - cap)) ] 2>/dev/null; then
+	sc_fail "-B 4: $SC_DROPPED packets dropped, but $burst_sent were sent while the reader was stopped with room for $cap"
+fi
+[ "$SC_CAPTURED" -ge 1 ] 2>/dev/null || sc_fail "-B 4: nothing captured"
+sc_check_stderr "-B 4" "$SC_TMP/tiny.err"
+only_flood_lines "-B 4" "$SC_TMP/tiny.out"
+sc_log "-B 4: received $SC_RECEIVED, captured $SC_CAPTURED, dropped $SC_DROPPED"
+
+# ------------------------------------------------------------ stop mid-flood
+# Records the kernel submits while sockcap is on its way out must still be
+# read (or the counts would not add up): stop it while datagrams pour in.
+sc_sockcap mid "$A" -i vA
+sc_start midfl "$B" "" "$SC_PYTHON" "$SC_TMP/tg.py" flood 198.18.0.99 40000 2000000 5
+sc_wait_for "2000 lines during a flood" 60 sc_has_lines 2000 "$SC_TMP/mid.out"
+sc_alive "${SC_CPID[midfl]}" || sc_log "NOTE: the flood ended before sockcap was stopped"
+sc_stop mid INT
+sc_check_eq "stopped mid-flood: exit status after SIGINT" 0 "$SC_RC"
+sc_check_stats "stopped mid-flood" "$SC_TMP/mid.err" "$SC_TMP/mid.out"
+sc_check_stderr "stopped mid-flood" "$SC_TMP/mid.err"
+only_flood_lines "stopped mid-flood" "$SC_TMP/mid.out"
+sc_wait midfl 30 || sc_fail "the 5 s flood did not end within 30 s"
+sc_log "stopped mid-flood: received $SC_RECEIVED, captured $SC_CAPTURED, dropped $SC_DROPPED"
+
+# ------------------------------------------------------------ -c in a flood
+sc_sockcap count "$A" -i vA -c 1000
+flood "$FLOOD"
+if sc_wait count; then
+	sc_check_eq "-c 1000: exit status" 0 "$SC_RC"
+else
+	sc_fail "-c 1000: still running after $SENT datagrams"
+	sc_stop count TERM
+fi
+sc_check_stats "-c 1000" "$SC_TMP/count.err" "$SC_TMP/count.out"
+sc_check_eq "-c 1000: lines printed" 1000 "$(sc_lines "$SC_TMP/count.out")"
+sc_check_eq "-c 1000: packets captured" 1000 "$SC_CAPTURED"
+[ "$SC_RECEIVED" -ge 1000 ] 2>/dev/null && [ "$SC_RECEIVED" -le "$SENT" ] ||
+	sc_fail "-c 1000: $SC_RECEIVED received by filter, expected 1000..$SENT"
+sc_check_stderr "-c 1000" "$SC_TMP/count.err"
+only_flood_lines "-c 1000" "$SC_TMP/count.out"
+
+sc_done
