@@ -55,12 +55,14 @@ struct sc_record {
 	__u8 l4proto;	 /* IP protocol after IPv6 extension headers */
 	__u8 ttl;	 /* IPv4 TTL, IPv6 hop limit */
 	__u8 tos;	 /* IPv4 TOS, IPv6 traffic class */
-	__u8 mac_src[6];
+	/* as on the wire, so one aligned copy fills both */
 	__u8 mac_dst[6];
-	__u8 src[16];	 /* IPv4 in the first 4 bytes; ARP sender */
-	__u8 dst[16];	 /* ARP target */
-	__u16 ip_id;	 /* IPv4 id */
-	__u16 ip_len;	 /* IPv4 total length, IPv6 payload length */
+	__u8 mac_src[6];
+	__u16 ip_id;  /* IPv4 id */
+	__u16 ip_len; /* IPv4 total length, IPv6 payload length */
+	/* 8-byte aligned, so addresses are copied in words, not bytes */
+	__u8 src[16] __attribute__((aligned(8))); /* IPv4: first 4 bytes; ARP sender */
+	__u8 dst[16];				  /* ARP target */
 	__u16 frag;	 /* IPv4 flags+offset field; IPv6 fragment offset */
 	__u16 l4_len;	 /* IP payload bytes from the L4 header on */
 	__u32 flowlabel; /* IPv6 */
@@ -94,6 +96,7 @@ struct sc_record {
 
 #define SC_PARSED_OFF 24
 _Static_assert(sizeof(struct sc_record) == 112, "sc_record layout changed");
+_Static_assert(__builtin_offsetof(struct sc_record, src) == 48, "addresses must stay aligned");
 _Static_assert(__builtin_offsetof(struct sc_record, vlan_tci2) == SC_PARSED_OFF,
 	       "parsed fields must start at SC_PARSED_OFF");
 
