@@ -13,8 +13,9 @@
 #include "parse.h"
 
 /* Set by user space between open and load. */
-const volatile __u32 lo_ifindex = 0;   /* skip loopback's outgoing copy */
-const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
+const volatile __u32 lo_ifindex = 0;	     /* skip loopback's outgoing copy */
+const volatile __u64 wakeup_bytes = 0;	     /* wake the reader past this fill */
+const volatile __u32 wakeup_check_mask = 63; /* check the fill every mask+1 */
 /*
  * Bytes before skb->data that belong to the frame. On a live packet socket
  * skb->data is the MAC header (0); BPF_PROG_TEST_RUN starts a socket
@@ -33,9 +34,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sc_counters);
 } counters SEC(".maps");
-
-/* How many records pass between two checks of the ring's fill level. */
-#define WAKEUP_CHECK_MASK 63
 
 SEC("socket")
 int sockcap_filter(struct __sk_buff *skb)
@@ -82,9 +80,9 @@ int sockcap_filter(struct __sk_buff *skb)
 	 * silently and the reader polls with a short timeout; only when the
 	 * ring fills past the watermark is it woken early. Checking the fill
 	 * level every few records bounds the wakeups to one per
-	 * WAKEUP_CHECK_MASK + 1 packets per CPU while the reader is behind.
+	 * wakeup_check_mask + 1 packets per CPU while the reader is behind.
 	 */
-	if ((c->recorded & WAKEUP_CHECK_MASK) == 0 &&
+	if ((c->recorded & wakeup_check_mask) == 0 &&
 	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	c->recorded++;

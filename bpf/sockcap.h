@@ -107,4 +107,22 @@ struct sc_counters {
 	__u64 lost;	/* ring full: no record */
 };
 
+#ifndef __bpf__
+/*
+ * When the filter wakes the reader early: past a quarter of the ring, with
+ * the fill checked every 64 records, or more often in a ring too small to
+ * hold many times 64 (a check per eighth of the ring at least).
+ */
+static inline void sc_wakeup_settings(__u64 ring_bytes, __u64 *bytes, __u32 *check_mask)
+{
+	__u64 records = ring_bytes / (sizeof(struct sc_record) + 8);
+	__u32 step = 64;
+
+	while (step > 1 && step > records / 8)
+		step >>= 1;
+	*bytes = ring_bytes / 4;
+	*check_mask = step - 1;
+}
+#endif
+
 #endif /* SOCKCAP_H */

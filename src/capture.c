@@ -81,9 +81,10 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		sc_err("this kernel has no BPF ring buffer (Linux 6.1 or later is needed)");
 		return -EOPNOTSUPP;
 	}
-	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_ktime_get_tai_ns,
-				    NULL) == 0) {
-		sc_err("this kernel has no CLOCK_TAI helper for BPF (Linux 6.1 or later is needed)");
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_ktime_get_tai_ns, NULL) ==
+	    0) {
+		sc_err("this kernel has no CLOCK_TAI helper for BPF (Linux 6.1 or later is "
+		       "needed)");
 		return -EOPNOTSUPP;
 	}
 
@@ -94,7 +95,8 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		return err;
 	}
 	c->skel->rodata->lo_ifindex = if_nametoindex("lo");
-	c->skel->rodata->wakeup_bytes = o->ring_bytes / 4;
+	sc_wakeup_settings(o->ring_bytes, &c->skel->rodata->wakeup_bytes,
+			   &c->skel->rodata->wakeup_check_mask);
 	err = bpf_map__set_max_entries(c->skel->maps.events, o->ring_bytes);
 	if (err) {
 		sc_err("ring buffer size %zu: %s", o->ring_bytes, strerror(-err));

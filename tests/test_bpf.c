@@ -66,7 +66,8 @@ static int fixture_open(struct fixture *f, size_t ring_bytes)
 	if (!f->skel)
 		return -errno;
 	f->skel->rodata->len_bias = ETH_HLEN;
-	f->skel->rodata->wakeup_bytes = ring_bytes / 4;
+	sc_wakeup_settings(ring_bytes, &f->skel->rodata->wakeup_bytes,
+			   &f->skel->rodata->wakeup_check_mask);
 	err = bpf_map__set_max_entries(f->skel->maps.events, ring_bytes);
 	if (!err)
 		err = sockcap_bpf__load(f->skel);
