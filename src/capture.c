@@ -181,7 +181,7 @@ void capture_stop(struct capture *c)
 	}
 }
 
-int capture_counters(struct capture *c, struct sc_counters *out)
+int capture_read_counters(const struct bpf_map *counters, struct sc_counters *out)
 {
 	int ncpu = libbpf_num_possible_cpus(), err;
 	__u32 zero = 0;
@@ -191,8 +191,7 @@ int capture_counters(struct capture *c, struct sc_counters *out)
 		return ncpu;
 	struct sc_counters per[ncpu];
 
-	err = bpf_map__lookup_elem(c->skel->maps.counters, &zero, sizeof(zero), per, sizeof(per),
-				   0);
+	err = bpf_map__lookup_elem(counters, &zero, sizeof(zero), per, sizeof(per), 0);
 	if (err)
 		return err;
 	for (int i = 0; i < ncpu; i++) {
@@ -201,6 +200,11 @@ int capture_counters(struct capture *c, struct sc_counters *out)
 		out->lost += per[i].lost;
 	}
 	return 0;
+}
+
+int capture_counters(struct capture *c, struct sc_counters *out)
+{
+	return capture_read_counters(c->skel->maps.counters, out);
 }
 
 void capture_close(struct capture *c)

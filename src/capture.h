@@ -10,6 +10,7 @@
 
 struct sockcap_bpf;
 struct ring_buffer;
+struct bpf_map;
 
 struct capture_opts {
 	const char *ifname;
@@ -40,8 +41,9 @@ int capture_open(struct capture *c, const struct capture_opts *o);
 int capture_poll(struct capture *c, int timeout_ms);
 /* Stop the filter: no new records after this returns. */
 void capture_stop(struct capture *c);
-/* Sum the per-CPU counters. */
+/* Sum the per-CPU counters. 0 or a negative errno. */
 int capture_counters(struct capture *c, struct sc_counters *out);
+int capture_read_counters(const struct bpf_map *counters, struct sc_counters *out);
 void capture_close(struct capture *c);
 
 #endif /* SOCKCAP_CAPTURE_H */

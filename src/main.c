@@ -145,9 +145,10 @@ static void drain(struct capture *c, struct session *s)
 static void print_stats(struct capture *c, struct session *s)
 {
 	struct sc_counters k;
+	int err = capture_counters(c, &k);
 
-	if (capture_counters(c, &k)) {
-		sc_err("reading counters: %s", strerror(errno));
+	if (err) {
+		sc_err("reading counters: %s", strerror(-err));
 		return;
 	}
 	fprintf(stderr, "%llu packets captured\n", s->printed);

@@ -6,7 +6,9 @@
 #  - SIGUSR1 prints the statistics so far and capture goes on;
 #  - SIGTERM and SIGINT stop with exit status 0 and final statistics;
 #  - -c N stops by itself after exactly N lines, with and without packets
-#    beyond the count (those are reported as "not shown").
+#    beyond the count (those are reported as "not shown");
+#  - output errors: a full disk ends the capture with status 1 and a line
+#    naming the error; a reader that goes away (EPIPE) ends it with status 0.
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 sc_need_root
@@ -117,5 +119,35 @@ sc_check_eq "-c 3: packets dropped by kernel" 0 "$SC_DROPPED"
 sc_check_eq "-c 3: packets not shown (count reached)" 7 "$SC_NOTSHOWN"
 sc_expect_line "-c 3 lines" "$line_re" "$SC_TMP/c3.out" 3
 sc_check_stderr "-c 3" "$SC_TMP/c3.err"
+
+# ------------------------------------------------------- output errors
+# stdout is redirected inside the command, past sc_start's own redirection
+sc_start full "$A" "err:^sockcap: listening on " sh -c 'exec "$0" "$@" >/dev/full' "$SOCKCAP" -i vA
+send 1
+if sc_wait full 30; then
+	sc_check_eq "stdout on a full disk: exit status" 1 "$SC_RC"
+	sc_expect_line "stdout on a full disk: diagnostic" \
+		'^sockcap: writing output: No space left on device$' "$SC_TMP/full.err" 1
+	# nothing reached stdout, so only the sum is checked
+	sc_stats "$SC_TMP/full.err" &&
+		sc_check_eq "stdout on a full disk: captured + dropped + not shown == received" \
+			"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + SC_NOTSHOWN))"
+else
+	sc_fail "stdout on a full disk: still running 30 s after the write failed"
+	sc_stop full TERM
+fi
+
+sc_start pipe "$A" "err:^sockcap: listening on " bash -c 'set -o pipefail; "$0" "$@" | head -n 1 >"'"$SC_TMP"'/pipe.head"' \
+	"$SOCKCAP" -i vA -l
+send 1
+sc_wait_for "the first line through the pipe" 30 sc_has_lines 1 "$SC_TMP/pipe.head"
+send 3 # written after head(1) has gone: EPIPE
+if sc_wait pipe 30; then
+	sc_check_eq "reader gone (EPIPE): exit status" 0 "$SC_RC"
+	sc_check_stderr "reader gone (EPIPE)" "$SC_TMP/pipe.err"
+else
+	sc_fail "reader gone (EPIPE): still running 30 s later"
+	sc_stop pipe TERM
+fi
 
 sc_done

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "capture.h"
 #include "parse.h"
 #include "pkt.h"
 #include "print.h"
@@ -98,21 +99,10 @@ static int run(struct fixture *f, const void *data, unsigned int len)
 
 static void counters(struct fixture *f, struct sc_counters *sum)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct sc_counters per[ncpu];
-	__u32 zero = 0;
+	int err = capture_read_counters(f->skel->maps.counters, sum);
 
-	memset(sum, 0, sizeof(*sum));
-	if (bpf_map__lookup_elem(f->skel->maps.counters, &zero, sizeof(zero), per, sizeof(per),
-				 0)) {
-		FAIL("reading counters: %s", strerror(errno));
-		return;
-	}
-	for (int i = 0; i < ncpu; i++) {
-		sum->seen += per[i].seen;
-		sum->recorded += per[i].recorded;
-		sum->lost += per[i].lost;
-	}
+	if (err)
+		FAIL("reading counters: %s", strerror(-err));
 }
 
 static uint64_t tai_now(void)
