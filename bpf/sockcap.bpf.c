@@ -4,7 +4,9 @@
  *
  * Attached with SO_ATTACH_BPF to an AF_PACKET socket. In summary mode it
  * returns 0, so the kernel neither clones nor queues the packet: the record
- * in the ring buffer is all user space sees.
+ * in the ring buffer is all user space sees. When packets go to a file it
+ * returns the snap length, and the kernel copies that much of the frame
+ * into the socket's memory-mapped ring; the record is then optional.
  */
 #include <linux/bpf.h>
 #include <linux/if_packet.h>
@@ -16,6 +18,8 @@
 const volatile __u32 lo_ifindex = 0;	     /* skip loopback's outgoing copy */
 const volatile __u64 wakeup_bytes = 0;	     /* wake the reader past this fill */
 const volatile __u32 wakeup_check_mask = 63; /* check the fill every mask+1 */
+const volatile __u32 snaplen = 0;	     /* bytes to queue to the socket; 0: none */
+const volatile __u8 records = 1;	     /* push a summary record per packet */
 /*
  * Bytes before skb->data that belong to the frame. On a live packet socket
  * skb->data is the MAC header (0); BPF_PROG_TEST_RUN starts a socket
@@ -55,11 +59,13 @@ int sockcap_filter(struct __sk_buff *skb)
 	if (!c)
 		return 0;
 	c->seen++;
+	if (!records)
+		return snaplen;
 
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
 		c->lost++;
-		return 0;
+		return snaplen;
 	}
 	r->version = SC_RECORD_VERSION;
 	r->pkttype = skb->pkt_type;
@@ -87,7 +93,7 @@ int sockcap_filter(struct __sk_buff *skb)
 		flags = BPF_RB_FORCE_WAKEUP;
 	c->recorded++;
 	bpf_ringbuf_submit(r, flags);
-	return 0;
+	return snaplen;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -3,8 +3,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -71,6 +73,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 	memset(c, 0, sizeof(*c));
 	c->sock = -1;
 	c->on_record = o->on_record;
+	c->on_packet = o->on_packet;
 	c->arg = o->arg;
 
 	err = check_interface(o->ifname, &c->ifindex);
@@ -95,6 +98,8 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		return err;
 	}
 	c->skel->rodata->lo_ifindex = if_nametoindex("lo");
+	c->skel->rodata->snaplen = o->snaplen;
+	c->skel->rodata->records = o->records;
 	sc_wakeup_settings(o->ring_bytes, &c->skel->rodata->wakeup_bytes,
 			   &c->skel->rodata->wakeup_check_mask);
 	err = bpf_map__set_max_entries(c->skel->maps.events, o->ring_bytes);
@@ -108,11 +113,14 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		goto fail;
 	}
 
-	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ring_record, c, NULL);
-	if (!c->rb) {
-		err = -errno;
-		sc_err("ring buffer: %s", strerror(errno));
-		goto fail;
+	if (o->records) {
+		c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ring_record, c,
+					 NULL);
+		if (!c->rb) {
+			err = -errno;
+			sc_err("ring buffer: %s", strerror(errno));
+			goto fail;
+		}
 	}
 
 	/*
@@ -130,6 +138,15 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		err = -errno;
 		sc_err("attaching BPF program: %s", strerror(errno));
 		goto fail;
+	}
+	if (o->snaplen) {
+		/* before bind: a packet queued without a ring would never be read */
+		err = pring_setup(&c->pring, c->sock, o->pkt_ring_bytes, o->snaplen,
+				  CAPTURE_BLOCK_MS);
+		if (err) {
+			sc_err("packet ring of %zu bytes: %s", o->pkt_ring_bytes, strerror(-err));
+			goto fail;
+		}
 	}
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);
@@ -160,25 +177,95 @@ fail:
 
 int capture_poll(struct capture *c, int timeout_ms)
 {
-	int err;
+	struct pollfd fds[2];
+	int n = 0, err;
 
 	/*
-	 * The filter submits without waking us (see the BPF program), so a
-	 * poll that times out must still look at the ring.
+	 * The filter submits records without waking us (see the BPF program),
+	 * and a packet block is handed over only when full or timed out, so
+	 * both are looked at whatever poll() says.
 	 */
-	err = ring_buffer__poll(c->rb, timeout_ms);
-	if (err < 0 && err != -EINTR)
-		return err;
-	err = ring_buffer__consume(c->rb);
-	return err < 0 && err != -EINTR ? err : 0;
+	if (c->rb)
+		fds[n++] = (struct pollfd){ .fd = ring_buffer__epoll_fd(c->rb), .events = POLLIN };
+	if (c->pring.map)
+		fds[n++] = (struct pollfd){ .fd = c->sock, .events = POLLIN };
+	if (timeout_ms && poll(fds, n, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	if (c->rb) {
+		err = ring_buffer__consume(c->rb);
+		if (err < 0 && err != -EINTR)
+			return err;
+	}
+	if (c->pring.map) {
+		long got = pring_read(&c->pring, c->on_packet, c->arg);
+
+		if (got < 0)
+			return got;
+	}
+	return 0;
 }
 
+/*
+ * Swap our program for a classic filter that accepts nothing: the swap is
+ * atomic, every packet from then on meets the new filter, and the rings
+ * stay mapped. (Binding to protocol 0 would not do: the kernel reads 0 as
+ * "keep the current protocol".) A run of our program that had already
+ * started finishes on its own; capture_quiet() tells when.
+ */
 void capture_stop(struct capture *c)
 {
-	if (c->sock >= 0) {
-		close(c->sock);
-		c->sock = -1;
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog fp = { .len = 1, .filter = &none };
+
+	if (c->sock < 0 || c->stopped)
+		return;
+	c->stopped = true;
+	if (setsockopt(c->sock, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) == 0)
+		return;
+	/* closing stops it as well, at the price of the packet ring */
+	sc_err("stopping capture: %s", strerror(errno));
+	capture_sock_counters(c, NULL);
+	pring_free(&c->pring);
+	close(c->sock);
+	c->sock = -1;
+}
+
+int capture_quiet(struct capture *c, bool *quiet)
+{
+	struct sc_counters k;
+	struct sock_counters sk;
+	int err = capture_counters(c, &k);
+
+	if (!err)
+		err = capture_sock_counters(c, &sk);
+	if (err)
+		return err;
+	/* every run that counted a packet as seen has also accounted for it */
+	if (c->rb)
+		*quiet = k.seen == k.recorded + k.lost;
+	else
+		*quiet = true;
+	if (c->pring.map)
+		*quiet = *quiet && k.seen == sk.queued;
+	return 0;
+}
+
+int capture_sock_counters(struct capture *c, struct sock_counters *out)
+{
+	struct tpacket_stats_v3 st = { 0 };
+	socklen_t len = sizeof(st);
+
+	/* the kernel resets these on every read: keep the sums here */
+	if (c->sock >= 0 && c->pring.map) {
+		if (getsockopt(c->sock, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
+			return -errno;
+		/* tp_packets already includes tp_drops */
+		c->sock_stats.queued += st.tp_packets;
+		c->sock_stats.dropped += st.tp_drops;
 	}
+	if (out)
+		*out = c->sock_stats;
+	return 0;
 }
 
 int capture_read_counters(const struct bpf_map *counters, struct sc_counters *out)
@@ -211,7 +298,10 @@ void capture_close(struct capture *c)
 {
 	if (!c)
 		return;
-	capture_stop(c);
+	if (c->sock >= 0)
+		close(c->sock);
+	c->sock = -1;
+	pring_free(&c->pring);
 	ring_buffer__free(c->rb);
 	c->rb = NULL;
 	sockcap_bpf__destroy(c->skel);

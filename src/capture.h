@@ -5,20 +5,40 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "pring.h"
 #include "sockcap.h"
 
 struct sockcap_bpf;
 struct ring_buffer;
 struct bpf_map;
 
+/* A block of packets only partly filled is handed over after this long. */
+#define CAPTURE_BLOCK_MS 50
+
 struct capture_opts {
 	const char *ifname;
 	bool promisc;
 	size_t ring_bytes; /* power of two, multiple of the page size */
-	/* called for each record from capture_poll() */
+	/*
+	 * Packets: with snaplen > 0 the filter queues that many bytes of each
+	 * packet to the socket's ring (pkt_ring_bytes of memory), and
+	 * capture_poll() hands them to on_packet.
+	 */
+	uint32_t snaplen;
+	size_t pkt_ring_bytes;
+	bool records; /* summary records through the BPF ring buffer */
+	/* called for each record or packet from capture_poll(); 0 or -errno */
 	int (*on_record)(void *arg, const struct sc_record *r);
+	int (*on_packet)(void *arg, const struct ring_pkt *p);
 	void *arg;
+};
+
+/* The socket's own counts (PACKET_STATISTICS, accumulated). */
+struct sock_counters {
+	uint64_t queued;  /* packets the filter passed to the socket */
+	uint64_t dropped; /* of those, dropped: the ring was full */
 };
 
 struct capture {
@@ -27,8 +47,12 @@ struct capture {
 	int sock;
 	int ifindex;
 	int (*on_record)(void *arg, const struct sc_record *r);
+	int (*on_packet)(void *arg, const struct ring_pkt *p);
 	void *arg;
 	unsigned long long bad_records; /* wrong size or version */
+	struct pring pring;	  /* with snaplen > 0 */
+	struct sock_counters sock_stats;
+	bool stopped;
 };
 
 /*
@@ -37,10 +61,24 @@ struct capture {
  * negative errno.
  */
 int capture_open(struct capture *c, const struct capture_opts *o);
-/* Wait up to timeout_ms for records, then hand every available one over. */
+/*
+ * Wait up to timeout_ms for records or packets, then hand every available
+ * one over. 0 or a negative errno (from reading, or from a callback).
+ */
 int capture_poll(struct capture *c, int timeout_ms);
-/* Stop the filter: no new records after this returns. */
+/*
+ * Stop the filter: no new record or packet after this returns (what is in
+ * the rings stays there to be read).
+ */
 void capture_stop(struct capture *c);
+/*
+ * After capture_stop(): has every filter run that started finished
+ * accounting for its packet (a record, a lost record, a queued packet)?
+ * 0 or a negative errno.
+ */
+int capture_quiet(struct capture *c, bool *quiet);
+/* Read and accumulate the socket's counters. 0 or a negative errno. */
+int capture_sock_counters(struct capture *c, struct sock_counters *out);
 /* Sum the per-CPU counters. 0 or a negative errno. */
 int capture_counters(struct capture *c, struct sc_counters *out);
 int capture_read_counters(const struct bpf_map *counters, struct sc_counters *out);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
@@ -19,6 +20,9 @@
 #include <bpf/libbpf.h>
 
 #include "capture.h"
+#include "dump.h"
+#include "parse.h"
+#include "pcapfile.h"
 #include "print.h"
 #include "privs.h"
 #include "util.h"
@@ -26,6 +30,8 @@
 /* A quiet link still shows each packet within this many milliseconds. */
 #define POLL_MS		 50
 #define DEFAULT_RING_KIB (16 * 1024)
+/* tcpdump's default and largest snap length */
+#define MAX_SNAPLEN	 262144
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
@@ -36,8 +42,14 @@ struct options {
 	bool promisc;
 	bool line_buffered;
 	bool debug;
+	bool print_lines; /* --print: summary lines while writing a file */
 	size_t ring_bytes;
 	struct print_opts print;
+	const char *wfile, *rfile, *user;
+	uint32_t snaplen;
+	int format; /* enum pf_format, or -1: from the file name */
+	bool nano;
+	struct dump_opts dump;
 };
 
 /* Output goes through our own buffer and write(2): no stdio locking. */
@@ -54,7 +66,16 @@ struct session {
 	struct options *opt;
 	struct printer printer;
 	struct out *out;
+	struct capture *cap;
 	unsigned long long printed, not_shown;
+	/* packets to the file: written, and read after -c was reached */
+	unsigned long long written, not_written;
+	unsigned long long after_error; /* read after writing the file failed */
+	struct dump dump;
+	bool dumping;
+	uint64_t start_ns;
+	struct pf_reader *reader; /* -r */
+	uint32_t copy_section;	  /* -r -w: the section whose interfaces are copied */
 	/* interface names by index, filled on first sight */
 	struct {
 		uint32_t ifindex;
@@ -124,38 +145,130 @@ static int on_record(void *arg, const struct sc_record *r)
 	return 0;
 }
 
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int on_packet(void *arg, const struct ring_pkt *rp)
+{
+	struct session *s = arg;
+	struct pf_packet p = {
+		.ts_ns = rp->ts_ns,
+		.caplen = rp->caplen,
+		.len = rp->len,
+		.flags = pf_flags_from_pkttype(rp->pkttype),
+		.data = rp->data,
+	};
+	int err;
+
+	if (s->opt->count && s->written >= s->opt->count) {
+		s->not_written++;
+		return 0;
+	}
+	if (dump_failed(&s->dump)) { /* stopping: still counted while draining */
+		s->after_error++;
+		return 0;
+	}
+	err = dump_packet(&s->dump, &p);
+	if (err)
+		return err;
+	s->written++;
+	return 0;
+}
+
+/* What the pcapng interface statistics block says when a file closes. */
+static void file_stats(void *arg, uint32_t iface, struct pf_ifstats *st)
+{
+	struct session *s = arg;
+	struct sc_counters k = { 0 };
+	struct sock_counters sk = { 0 };
+
+	if (!s->cap)
+		return;
+	capture_counters(s->cap, &k);
+	capture_sock_counters(s->cap, &sk);
+	st->start_ns = s->start_ns;
+	st->end_ns = realtime_ns();
+	st->recv = k.seen;
+	st->filter_accept = k.seen;
+	st->drop = sk.dropped;
+	st->os_drop = sk.dropped;
+	st->usr_deliv = s->written;
+}
+
 /*
- * Once the socket is closed no new filter run starts, but one already
- * running on another CPU may still submit; read until every record the
- * kernel counted has been consumed, so the statistics add up exactly.
+ * Once the filter is stopped no new run starts, but records and packets
+ * already in the rings must still be read: read until everything the kernel
+ * counted has been consumed, so the statistics add up exactly. A block of
+ * packets reaches us when its timer runs out, so this can take a moment.
  */
 static void drain(struct capture *c, struct session *s)
 {
-	struct sc_counters k;
+	for (int tries = 0; tries < 400; tries++) {
+		struct sc_counters k;
+		struct sock_counters sk;
+		bool done;
 
-	for (int tries = 0; tries < 100; tries++) {
-		if (capture_poll(c, 0) || capture_counters(c, &k))
+		/* first settled, then read: what is counted is in the rings */
+		if (capture_quiet(c, &done) || capture_poll(c, 0))
 			return;
-		if (k.recorded == s->printed + s->not_shown + c->bad_records)
+		if (done && c->rb) {
+			if (capture_counters(c, &k))
+				return;
+			done = k.recorded == s->printed + s->not_shown + c->bad_records;
+		}
+		if (done && s->dumping) {
+			if (capture_sock_counters(c, &sk))
+				return;
+			done = sk.queued - sk.dropped ==
+			       s->written + s->not_written + s->after_error;
+		}
+		if (done)
 			return;
-		usleep(1000);
+		usleep(5000);
 	}
+	sc_err("some records or packets were still unread after the capture stopped");
 }
 
 static void print_stats(struct capture *c, struct session *s)
 {
 	struct sc_counters k;
+	struct sock_counters sk = { 0 };
 	int err = capture_counters(c, &k);
 
+	if (!err && s->dumping)
+		err = capture_sock_counters(c, &sk);
 	if (err) {
 		sc_err("reading counters: %s", strerror(-err));
 		return;
 	}
-	fprintf(stderr, "%llu packets captured\n", s->printed);
-	fprintf(stderr, "%llu packets received by filter\n", (unsigned long long)k.seen);
-	fprintf(stderr, "%llu packets dropped by kernel\n", (unsigned long long)k.lost);
-	if (s->not_shown)
-		fprintf(stderr, "%llu packets not shown (count reached)\n", s->not_shown);
+	if (s->dumping) {
+		/* the file is the capture; lines are a view of it */
+		unsigned long long lost = dump_lost(&s->dump) + s->after_error;
+
+		fprintf(stderr, "%llu packets captured\n", s->written - dump_lost(&s->dump));
+		fprintf(stderr, "%llu packets received by filter\n", (unsigned long long)k.seen);
+		fprintf(stderr, "%llu packets dropped by kernel\n",
+			(unsigned long long)sk.dropped);
+		if (s->not_written)
+			fprintf(stderr, "%llu packets not written (count reached)\n",
+				s->not_written);
+		if (lost)
+			fprintf(stderr, "%llu packets lost (writing the file failed)\n", lost);
+		if (k.lost)
+			fprintf(stderr, "%llu summary lines lost (ring buffer full)\n",
+				(unsigned long long)k.lost);
+	} else {
+		fprintf(stderr, "%llu packets captured\n", s->printed);
+		fprintf(stderr, "%llu packets received by filter\n", (unsigned long long)k.seen);
+		fprintf(stderr, "%llu packets dropped by kernel\n", (unsigned long long)k.lost);
+		if (s->not_shown)
+			fprintf(stderr, "%llu packets not shown (count reached)\n", s->not_shown);
+	}
 	if (c->bad_records)
 		fprintf(stderr, "%llu malformed records ignored\n", c->bad_records);
 }
@@ -176,6 +289,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: sockcap [-elnpv] [-t...] [-B KiB] [-c count] [-i interface]\n"
+		"               [-w file [-C size] [-G seconds] [-W count] [--print]]\n"
+		"               [-s snaplen] [-r file] [-Z user]\n"
 		"\n"
 		"  -i, --interface=IFACE   capture on IFACE (default: first up interface)\n"
 		"  -c COUNT                stop after COUNT packets\n"
@@ -187,15 +302,38 @@ static void usage(FILE *f)
 		"                          -tttt date and time, -ttttt since first\n"
 		"  -p, --no-promiscuous-mode  do not put the interface in promiscuous mode\n"
 		"  -B, --buffer-size=KiB   ring buffer size (default %d)\n"
+		"  -w FILE                 write packets to FILE (pcap; pcapng if it ends\n"
+		"                          in .pcapng); - for standard output\n"
+		"  -s, --snapshot-length=N bytes of each packet to write (default %d)\n"
+		"      --format=pcap|pcapng  file format, whatever the name\n"
+		"      --nano              nanosecond timestamps in pcap files\n"
+		"      --micro             microsecond timestamps in pcap files (default)\n"
+		"      --print             with -w: print the summary lines as well\n"
+		"  -C SIZE                 with -w: a new file once one exceeds SIZE\n"
+		"                          million bytes\n"
+		"  -G SECONDS              with -w: a new file every SECONDS (FILE is\n"
+		"                          a strftime pattern)\n"
+		"  -W COUNT                with -C: keep COUNT files, overwriting the\n"
+		"                          oldest; with -G: stop after COUNT files\n"
+		"  -r FILE                 read packets from a pcap or pcapng FILE\n"
+		"                          (- for standard input) instead of capturing\n"
+		"  -Z, --relinquish-privileges=USER  run as USER after setup\n"
 		"      --debug             show libbpf and verifier messages\n"
 		"  -h, --help              this help\n"
 		"      --version           print the version\n",
-		DEFAULT_RING_KIB);
+		DEFAULT_RING_KIB, MAX_SNAPLEN);
 }
 
 static void bad_arg(const char *what, const char *arg)
 {
 	sc_err("invalid %s '%s'", what, arg);
+	fprintf(stderr, "Try 'sockcap --help' for more information.\n");
+	exit(EXIT_FAILURE);
+}
+
+static void bad_usage(const char *msg)
+{
+	sc_err("%s", msg);
 	fprintf(stderr, "Try 'sockcap --help' for more information.\n");
 	exit(EXIT_FAILURE);
 }
@@ -235,7 +373,14 @@ static const char *default_interface(void)
 	return name[0] ? name : NULL;
 }
 
-enum { OPT_VERSION = 256, OPT_DEBUG };
+enum {
+	OPT_VERSION = 256,
+	OPT_DEBUG,
+	OPT_FORMAT,
+	OPT_NANO,
+	OPT_MICRO,
+	OPT_PRINT,
+};
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
@@ -243,6 +388,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "no-promiscuous-mode", no_argument, NULL, 'p' },
+		{ "snapshot-length", required_argument, NULL, 's' },
+		{ "relinquish-privileges", required_argument, NULL, 'Z' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "nano", no_argument, NULL, OPT_NANO },
+		{ "micro", no_argument, NULL, OPT_MICRO },
+		{ "print", no_argument, NULL, OPT_PRINT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
@@ -250,12 +401,16 @@ static void parse_args(int argc, char **argv, struct options *o)
 	};
 	unsigned long v;
 	int c, tflag = 0;
+	bool wflag_set = false;
 
 	memset(o, 0, sizeof(*o));
 	o->promisc = true;
 	o->ring_bytes = ring_size(DEFAULT_RING_KIB);
+	o->snaplen = MAX_SNAPLEN;
+	o->format = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":B:c:ehi:lnptv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":B:c:C:eG:hi:lnpr:s:tvw:W:Z:", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'B':
 			if (!sc_parse_ulong(optarg, 1, 1024 * 1024, &v))
@@ -267,8 +422,19 @@ static void parse_args(int argc, char **argv, struct options *o)
 				bad_arg("packet count", optarg);
 			o->count = v;
 			break;
+		case 'C':
+			/* million bytes, as tcpdump; at most what fits in 64 bits */
+			if (!sc_parse_ulong(optarg, 1, 1000000000000ul, &v))
+				bad_arg("file size (million bytes, at least 1)", optarg);
+			o->dump.rotate_bytes = (uint64_t)v * 1000000;
+			break;
 		case 'e':
 			o->print.eflag = 1;
+			break;
+		case 'G':
+			if (!sc_parse_ulong(optarg, 1, INT_MAX, &v))
+				bad_arg("rotation interval (seconds, at least 1)", optarg);
+			o->dump.rotate_secs = v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -284,11 +450,49 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'p':
 			o->promisc = false;
 			break;
+		case 'r':
+			o->rfile = optarg;
+			break;
+		case 's':
+			/* 0 means the largest, as in tcpdump */
+			if (!sc_parse_ulong(optarg, 0, MAX_SNAPLEN, &v))
+				bad_arg("snap length (0 to 262144)", optarg);
+			o->snaplen = v ? v : MAX_SNAPLEN;
+			break;
 		case 't':
 			tflag++;
 			break;
 		case 'v':
 			o->print.vflag++;
+			break;
+		case 'w':
+			o->wfile = optarg;
+			break;
+		case 'W':
+			if (!sc_parse_ulong(optarg, 1, INT_MAX, &v))
+				bad_arg("file count", optarg);
+			o->dump.max_files = v;
+			wflag_set = true;
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "pcap"))
+				o->format = PF_PCAP;
+			else if (!strcmp(optarg, "pcapng"))
+				o->format = PF_PCAPNG;
+			else
+				bad_arg("file format (pcap or pcapng)", optarg);
+			break;
+		case OPT_NANO:
+			o->nano = true;
+			break;
+		case OPT_MICRO:
+			o->nano = false;
+			break;
+		case OPT_PRINT:
+			o->print_lines = true;
 			break;
 		case OPT_VERSION:
 			printf("sockcap %s\n", PACKAGE_VERSION);
@@ -320,21 +524,244 @@ static void parse_args(int argc, char **argv, struct options *o)
 	if (tflag > TS_SINCE_FIRST)
 		bad_arg("timestamp option", "-tttttt");
 	o->print.ts = tflag;
+
+	if (!o->wfile && (o->dump.rotate_bytes || o->dump.rotate_secs || wflag_set ||
+			  o->print_lines || o->format >= 0 || o->nano))
+		bad_usage("-C, -G, -W, --print, --format and --nano need -w");
+	if (wflag_set && !o->dump.rotate_bytes && !o->dump.rotate_secs)
+		bad_usage("-W needs -C or -G");
+	if (o->rfile && o->ifname)
+		bad_usage("-r reads a file; it cannot be combined with -i");
+	if (o->rfile && o->dump.rotate_secs)
+		bad_usage("-G rotates files of a live capture; it cannot be combined with -r");
+	if (o->wfile && !strcmp(o->wfile, "-") && (o->dump.rotate_bytes || o->dump.rotate_secs))
+		bad_usage("-C and -G need a file name, not standard output");
+	if (o->wfile && !o->wfile[0])
+		bad_usage("-w needs a file name");
+	if (o->wfile) {
+		o->dump.path = o->wfile;
+		o->dump.fmt = o->format >= 0 ? (enum pf_format)o->format
+					     : dump_format_for(o->wfile);
+		if (o->dump.fmt == PF_PCAP && o->nano)
+			o->dump.fmt = PF_PCAP_NS;
+	}
 }
+
+/* Lines go to stdout, or to stderr when the file does. */
+static void setup_lines(struct session *s, struct options *opt, struct out *out)
+{
+	s->opt = opt;
+	s->out = out;
+	out->fd = opt->wfile && !strcmp(opt->wfile, "-") ? STDERR_FILENO : STDOUT_FILENO;
+	out->line = opt->line_buffered;
+	printer_init(&s->printer, &opt->print);
+}
+
+/* ---------------------------------------------------------------- -r */
+
+static const char *file_ifname(uint32_t ifindex, void *arg)
+{
+	struct pf_reader *r = arg;
+
+	/* records carry the file's interface number plus one */
+	if (ifindex == 0 || ifindex > r->nifs || !r->ifs[ifindex - 1].name[0])
+		return NULL;
+	return r->ifs[ifindex - 1].name;
+}
+
+static void print_file_packet(struct session *s, const struct pf_packet *p)
+{
+	struct pf_reader *rd = s->reader;
+	struct out *o = s->out;
+	struct sc_record r;
+	unsigned int lt = rd->ifs[p->iface].linktype;
+
+	memset(&r, 0, sizeof(r));
+	r.ts_ns = p->ts_ns;
+	r.ifindex = p->iface + 1;
+	r.pkttype = pf_pkttype_from_flags(p->flags);
+	if (sizeof(o->buf) - o->len < SC_LINE_MAX)
+		out_flush(o);
+	if (lt == PF_LINKTYPE_ETHERNET) {
+		sc_parse_frame(p->data, p->caplen, p->len, &r);
+		o->len += sc_format(&s->printer, &r, o->buf + o->len);
+	} else {
+		r.wire_len = p->len;
+		o->len += sc_format_linktype(&s->printer, &r, lt, o->buf + o->len);
+	}
+	s->printed++;
+	if (o->line)
+		out_flush(o);
+}
+
+/* The file being copied: its interfaces as known at the first packet. */
+static int start_copy(struct session *s, const struct pf_packet *first)
+{
+	struct pf_reader *rd = s->reader;
+	struct pf_iface ifs[DUMP_MAX_IFS];
+	uint32_t n = rd->nifs, base = 0;
+
+	if (s->opt->dump.fmt != PF_PCAPNG) {
+		base = first->iface; /* pcap: one interface, the first packet's */
+		n = 1;
+	}
+	if (n > DUMP_MAX_IFS) {
+		sc_err("%s: more than %d interfaces", s->opt->rfile, DUMP_MAX_IFS);
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		ifs[i].name = rd->ifs[base + i].name[0] ? rd->ifs[base + i].name : NULL;
+		ifs[i].linktype = rd->ifs[base + i].linktype;
+		ifs[i].snaplen = rd->ifs[base + i].snaplen;
+	}
+	s->dumping = true;
+	s->copy_section = rd->sections;
+	return dump_start(&s->dump, &s->opt->dump, ifs, n);
+}
+
+static int copy_packet(struct session *s, const struct pf_packet *p)
+{
+	struct pf_reader *rd = s->reader;
+	struct pf_packet q = *p;
+
+	if (s->opt->dump.fmt != PF_PCAPNG) {
+		if (rd->ifs[p->iface].linktype != s->dump.ifs[0].linktype) {
+			sc_err("%s: packets of link types %u and %u cannot share a pcap file; "
+			       "use pcapng",
+			       s->opt->rfile, s->dump.ifs[0].linktype, rd->ifs[p->iface].linktype);
+			return -EINVAL;
+		}
+		q.iface = 0;
+	} else if (rd->sections != s->copy_section) {
+		sc_err("%s: copying a pcapng file of several sections is not supported",
+		       s->opt->rfile);
+		return -EINVAL;
+	} else if (p->iface >= s->dump.nifs) {
+		sc_err("%s: interface %u is described after the first packet; copying such a "
+		       "file is not supported",
+		       s->opt->rfile, p->iface);
+		return -EINVAL;
+	}
+	return dump_packet(&s->dump, &q);
+}
+
+static int run_read(struct options *opt)
+{
+	static struct out out;
+	static struct session sess;
+	struct pf_reader rd;
+	struct pf_packet p;
+	FILE *f;
+	int err = 0, rc;
+	bool lines = !opt->wfile || opt->print_lines;
+
+	setup_lines(&sess, opt, &out);
+	sess.reader = &rd;
+	sess.printer.tai_offset_ns = 0; /* file timestamps are UTC already */
+	sess.printer.from_file = 1;
+	sess.printer.ifname = file_ifname;
+	sess.printer.ifname_arg = &rd;
+	sess.dump.fd = -1;
+
+	if (!strcmp(opt->rfile, "-")) {
+		f = stdin;
+	} else {
+		f = fopen(opt->rfile, "rbe");
+		if (!f) {
+			sc_err("%s: %s", opt->rfile, strerror(errno));
+			return EXIT_FAILURE;
+		}
+	}
+	if (pf_reader_open(&rd, f) < 0) {
+		sc_err("%s: %s", opt->rfile, rd.errbuf);
+		pf_reader_close(&rd);
+		if (f != stdin)
+			fclose(f);
+		return EXIT_FAILURE;
+	}
+	if (opt->user) {
+		uid_t uid;
+		gid_t gid;
+
+		if (privs_lookup_user(opt->user, &uid, &gid) ||
+		    privs_become(opt->user, uid, gid)) {
+			err = -EPERM;
+			goto done;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN); /* no capture statistics to show */
+	if (opt->wfile) {
+		/* stop at a packet boundary and close the copy properly */
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	while (!stop_requested) {
+		rc = pf_read_packet(&rd, &p);
+		if (rc == 0 || stop_requested)
+			break;
+		if (rc < 0) {
+			out_flush(&out);
+			sc_err("%s: %s", opt->rfile, rd.errbuf);
+			err = rc;
+			break;
+		}
+		if (opt->wfile) {
+			if (!sess.dumping && (err = start_copy(&sess, &p)))
+				break;
+			if ((err = copy_packet(&sess, &p)))
+				break;
+			sess.written++;
+		}
+		if (lines)
+			print_file_packet(&sess, &p);
+		if (out.err)
+			break;
+		if (opt->count && (opt->wfile ? sess.written : sess.printed) >= opt->count)
+			break;
+	}
+	/* an empty input still gives a valid (empty) output file */
+	if (opt->wfile && !sess.dumping && !err && rd.nifs) {
+		struct pf_packet none = { .iface = 0 };
+
+		err = start_copy(&sess, &none);
+	}
+done:
+	out_flush(&out);
+	if (sess.dumping && dump_finish(&sess.dump) && !err)
+		err = -EIO;
+	if (out.err && !out.broken) {
+		sc_err("writing output: %s", strerror(-out.err));
+		err = out.err;
+	}
+	pf_reader_close(&rd);
+	if (f != stdin)
+		fclose(f);
+	return err ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* ------------------------------------------------------------ capture */
 
 int main(int argc, char **argv)
 {
 	static struct out out;
+	static struct session sess;
 	struct options opt;
-	struct session sess = { 0 };
 	struct capture cap;
 	struct capture_opts copt = { 0 };
 	struct sigaction sa = { 0 };
 	time_t last_sync;
+	uid_t uid = 0;
+	gid_t gid = 0;
 	int err, status = EXIT_SUCCESS;
 
 	parse_args(argc, argv, &opt);
 	libbpf_set_print(opt.debug ? libbpf_print : libbpf_quiet);
+	if (opt.rfile)
+		return run_read(&opt);
 
 	if (!opt.ifname) {
 		opt.ifname = default_interface();
@@ -345,23 +772,31 @@ int main(int argc, char **argv)
 	}
 	if (privs_check())
 		return EXIT_FAILURE;
+	if (opt.user && privs_lookup_user(opt.user, &uid, &gid))
+		return EXIT_FAILURE;
 
-	sess.opt = &opt;
-	sess.out = &out;
-	out.fd = STDOUT_FILENO;
-	out.line = opt.line_buffered;
-	printer_init(&sess.printer, &opt.print);
+	setup_lines(&sess, &opt, &out);
 	sess.printer.ifname = ifname_of;
 	sess.printer.ifname_arg = &sess;
+	sess.cap = &cap;
+	sess.dump.fd = -1;
 
 	copt.ifname = opt.ifname;
 	copt.promisc = opt.promisc;
-	copt.ring_bytes = opt.ring_bytes;
+	copt.records = !opt.wfile || opt.print_lines;
+	/* without lines the record ring is never read: keep it at one page */
+	copt.ring_bytes = copt.records ? opt.ring_bytes : ring_size(1);
 	copt.on_record = on_record;
+	if (opt.wfile) {
+		copt.snaplen = opt.snaplen;
+		copt.pkt_ring_bytes = opt.ring_bytes;
+		copt.on_packet = on_packet;
+	}
 	copt.arg = &sess;
 	if (capture_open(&cap, &copt))
 		return EXIT_FAILURE;
-	if (privs_drop()) {
+	err = opt.user ? privs_become(opt.user, uid, gid) : privs_drop();
+	if (err) {
 		capture_close(&cap);
 		return EXIT_FAILURE;
 	}
@@ -372,20 +807,51 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a file size limit shows as EFBIG from write(2), not as a signal */
+	signal(SIGXFSZ, SIG_IGN);
 
-	fprintf(stderr, "sockcap: listening on %s, summary mode\n", opt.ifname);
+	sess.start_ns = realtime_ns();
+	if (opt.wfile) {
+		/* files are created now, with the privileges the capture runs with */
+		struct pf_iface ifc = {
+			.name = opt.ifname,
+			.linktype = PF_LINKTYPE_ETHERNET,
+			.snaplen = opt.snaplen,
+		};
+
+		opt.dump.stats = file_stats;
+		opt.dump.arg = &sess;
+		if (dump_start(&sess.dump, &opt.dump, &ifc, 1)) {
+			capture_close(&cap);
+			return EXIT_FAILURE;
+		}
+		sess.dumping = true;
+		fprintf(stderr,
+			"sockcap: listening on %s, link-type EN10MB (Ethernet), snapshot length "
+			"%u bytes\n",
+			opt.ifname, opt.snaplen);
+	} else {
+		fprintf(stderr, "sockcap: listening on %s, summary mode\n", opt.ifname);
+	}
+
 	last_sync = time(NULL);
 	while (!stop_requested) {
 		err = capture_poll(&cap, POLL_MS);
 		if (err) {
-			sc_err("reading ring buffer: %s", strerror(-err));
+			/* a file error was reported where it happened */
+			if (!sess.dumping || !dump_failed(&sess.dump))
+				sc_err("reading packets: %s", strerror(-err));
 			status = EXIT_FAILURE;
 			break;
 		}
 		out_flush(&out);
 		if (out.err)
 			break;
-		if (opt.count && sess.printed >= opt.count)
+		if (sess.dumping && dump_flush(&sess.dump)) {
+			status = EXIT_FAILURE;
+			break;
+		}
+		if (opt.count && (sess.dumping ? sess.written : sess.printed) >= opt.count)
 			break;
 		if (stats_requested) {
 			stats_requested = 0;
@@ -394,6 +860,18 @@ int main(int argc, char **argv)
 		if (time(NULL) != last_sync) {
 			last_sync = time(NULL);
 			printer_sync_clock(&sess.printer);
+			if (sess.dumping) {
+				err = dump_tick(&sess.dump, last_sync);
+				if (err < 0) {
+					status = EXIT_FAILURE;
+					break;
+				}
+				if (err > 0) {
+					fprintf(stderr, "sockcap: maximum file limit reached: %u\n",
+						opt.dump.max_files);
+					break;
+				}
+			}
 		}
 	}
 
@@ -404,6 +882,8 @@ int main(int argc, char **argv)
 		sc_err("writing output: %s", strerror(-out.err));
 		status = EXIT_FAILURE;
 	}
+	if (sess.dumping && dump_finish(&sess.dump))
+		status = EXIT_FAILURE;
 	print_stats(&cap, &sess);
 	capture_close(&cap);
 	return status;

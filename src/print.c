@@ -574,22 +574,44 @@ static char *put_vlan(char *p, uint16_t tci)
 	return PUT_LIT(p, ", ");
 }
 
-size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf)
+/* Time, interface and direction: the columns every line starts with. */
+static char *put_prefix(struct printer *pr, char *p, const struct sc_record *r)
 {
-	int vlan = r->flags & (SC_F_VLAN_OOB | SC_F_VLAN_INB);
 	const char *ifn = pr->ifname ? pr->ifname(r->ifindex, pr->ifname_arg) : NULL;
-	char *p = buf;
 
 	p = put_time(pr, p, r->ts_ns);
 	if (ifn) {
 		p = put_str(p, ifn);
-	} else {
+		*p++ = ' ';
+	} else if (!pr->from_file) {
 		p = PUT_LIT(p, "if");
 		p = put_u64(p, r->ifindex);
+		*p++ = ' ';
 	}
-	*p++ = ' ';
-	p = put_str(p, direction(r->pkttype));
-	*p++ = ' ';
+	if ((ifn || !pr->from_file) && r->pkttype != SC_PKTTYPE_UNKNOWN) {
+		p = put_str(p, direction(r->pkttype));
+		*p++ = ' ';
+	}
+	return p;
+}
+
+size_t sc_format_linktype(struct printer *pr, const struct sc_record *r, unsigned int linktype,
+			  char *buf)
+{
+	char *p = put_prefix(pr, buf, r);
+
+	p = PUT_LIT(p, "[link type ");
+	p = put_u64(p, linktype);
+	p = PUT_LIT(p, "], length ");
+	p = put_u64(p, r->wire_len);
+	*p++ = '\n';
+	return p - buf;
+}
+
+size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf)
+{
+	int vlan = r->flags & (SC_F_VLAN_OOB | SC_F_VLAN_INB);
+	char *p = put_prefix(pr, buf, r);
 
 	if (stopped_at(r, SC_L_ETHER)) {
 		p = put_trunc(p, r);

@@ -38,7 +38,15 @@ struct printer {
 	/* interface names by index; NULL name prints the number */
 	const char *(*ifname)(uint32_t ifindex, void *arg);
 	void *ifname_arg;
+	/*
+	 * Reading a file: an interface without a name (classic pcap) and an
+	 * unknown direction (SC_PKTTYPE_UNKNOWN) are left out of the line.
+	 */
+	int from_file;
 };
+
+/* sc_record.pkttype when the direction is not known (files). */
+#define SC_PKTTYPE_UNKNOWN 255
 
 void printer_init(struct printer *p, const struct print_opts *o);
 /* Re-read the TAI-to-UTC offset (it changes only at leap seconds). */
@@ -49,5 +57,12 @@ void printer_sync_clock(struct printer *p);
  * SC_LINE_MAX bytes. Returns the number of bytes written.
  */
 size_t sc_format(struct printer *p, const struct sc_record *r, char *buf);
+/*
+ * A line for a frame of a link type sockcap does not decode: the time and
+ * interface columns as sc_format() writes them (from r's metadata), then
+ * "[link type N], length LEN".
+ */
+size_t sc_format_linktype(struct printer *p, const struct sc_record *r, unsigned int linktype,
+			  char *buf);
 
 #endif /* SOCKCAP_PRINT_H */

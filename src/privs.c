@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* \summary: capability checks before capture, and dropping them after setup */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "privs.h"
 #include "util.h"
@@ -59,4 +62,34 @@ int privs_drop(void)
 	if (err)
 		sc_err("dropping capabilities: %s", strerror(-err));
 	return err;
+}
+
+int privs_lookup_user(const char *name, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	pw = getpwnam(name);
+	if (!pw) {
+		if (errno)
+			sc_err("-Z %s: %s", name, strerror(errno));
+		else
+			sc_err("-Z %s: no such user", name);
+		return errno ? -errno : -ENOENT;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+int privs_become(const char *name, uid_t uid, gid_t gid)
+{
+	/* groups first: setgid and initgroups need the privilege setuid gives up */
+	if (initgroups(name, gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+		int err = -errno;
+
+		sc_err("-Z %s: switching user: %s", name, strerror(errno));
+		return err;
+	}
+	return privs_drop();
 }

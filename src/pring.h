@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* \summary: the packet socket's memory-mapped receive ring (TPACKET_V3) */
+#ifndef SOCKCAP_PRING_H
+#define SOCKCAP_PRING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One packet as read from the ring, with a stripped VLAN tag put back. */
+struct ring_pkt {
+	uint64_t ts_ns; /* UTC */
+	uint32_t caplen, len;
+	uint32_t ifindex;
+	uint8_t pkttype;
+	const uint8_t *data;
+};
+
+struct pring {
+	uint8_t *map;
+	size_t map_len;
+	uint32_t block_size, block_nr;
+	uint32_t cur;	  /* next block to look at */
+	uint32_t snaplen; /* what the file promises: a frame grown by a tag is cut here */
+	uint8_t *scratch; /* snaplen + 4 bytes, for frames whose tag goes back in */
+};
+
+/*
+ * Size the ring for about `bytes` of memory with blocks large enough for a
+ * frame of snaplen bytes, set it up on the (not yet bound) socket and map
+ * it. Blocks that are only partly filled are handed over after timeout_ms.
+ * 0 or a negative errno; prints nothing.
+ */
+int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsigned int timeout_ms);
+
+/*
+ * Hand every packet of every block the kernel has filled to cb, in order,
+ * and give the blocks back. cb returns 0, or a negative errno to stop: that
+ * value is returned and the block is given back all the same (its other
+ * packets are lost, so callers stop only on a fatal error). Returns the
+ * number of packets handed over otherwise.
+ */
+long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p), void *arg);
+
+void pring_free(struct pring *r);
+
+#endif /* SOCKCAP_PRING_H */
