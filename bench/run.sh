@@ -14,7 +14,13 @@
 # up as a lower sender rate, while the capture process on CPU 1 only reads
 # what was queued for it.
 #
+# --write makes the captures write pcap files (sockcap -w, tcpdump -w) and
+# counts the packets in each file with a third tool. --tcp replaces the
+# flood with an iperf3 TCP transfer and measures the throughput that is left
+# while sockcap or tcpdump writes 128 bytes of every packet to a file.
+#
 # Run as root: bash bench/run.sh [--runs N] [--count FRAMES] [--sockcap PATH]
+#              [--write | --tcp [--tcp-secs SECONDS]]
 # bench/README.md explains the setup and every column; --help lists options.
 
 set -u
@@ -31,6 +37,12 @@ TX_RING=0
 BPF_STATS=0
 KEEP=0
 OUTBASE=
+MODE=print	# print: summary lines; write: -w FILE; tcp: iperf3 and -s 128 -w FILE
+COUNT_SET=0
+TCP_SECS=10
+TCP_SECS_SET=0
+TCP_PORT=5201	# in the namespaces made for the run, so it collides with nothing
+TCP_SNAP=128
 TX_CPU=0	# trafgen's first worker pins itself to CPU 0 in any case
 CAP_CPU=1
 SETTLE=0.2	# seconds between "ready" and the send
@@ -43,6 +55,8 @@ Usage: bash bench/run.sh [OPTION]...
 Measure what packet capture costs on a veth pair: no capture, sockcap,
 tcpdump, tcpdump -l and a do-nothing socket filter, each while trafgen
 floods the pair with 60-byte UDP frames. Needs root and two CPUs.
+With --write the captures write pcap files instead; with --tcp the traffic
+is an iperf3 TCP transfer and the captures write 128 bytes of each packet.
 
   --runs N           repeat the set of measurements N times (default $RUNS)
   --count FRAMES     frames sent per measurement (default $COUNT)
@@ -59,7 +73,18 @@ floods the pair with 60-byte UDP frames. Needs root and two CPUs.
                      report the socket filter's average run time
   --outdir DIR       where capture output goes while it is counted
                      (default: /dev/shm if writable, else \$TMPDIR or /tmp)
-  --keep             keep the capture output and logs
+  --write            the captures write files: sockcap -w FILE and
+                     tcpdump -w FILE, each with its default snap length and
+                     buffer; captured: packets in the file (counted
+                     with capinfos) / frames sent
+  --tcp              instead of the flood, an iperf3 TCP transfer from the
+                     sender's namespace to the receiver's (client and server
+                     both on CPU $TX_CPU) against sockcap -s $TCP_SNAP -w FILE and
+                     tcpdump -s $TCP_SNAP -w FILE: throughput against no capture,
+                     packets on the capture interface against packets in
+                     the file, drops, CPU per packet
+  --tcp-secs SECONDS length of each transfer with --tcp (default $TCP_SECS)
+  --keep             keep the capture output (pcap files too) and logs
   -h, --help         this help
 EOF
 }
@@ -89,7 +114,7 @@ while (($#)); do
 		;;
 	esac
 	case $opt in
-	--runs | --count | --sockcap | --outdir)
+	--runs | --count | --sockcap | --outdir | --tcp-secs)
 		if [ -z "$val" ]; then
 			(($# >= 2)) || die "option '$opt' needs an argument"
 			val=$2
@@ -109,6 +134,22 @@ while (($#)); do
 			die "invalid frame count '$val' (1000 to 1000000000)"
 		fi
 		COUNT=$val
+		COUNT_SET=1
+		;;
+	--tcp-secs)
+		if ! is_uint "$val" || ((val < 1 || val > 3600)); then
+			die "invalid transfer length '$val' (1 to 3600 seconds)"
+		fi
+		TCP_SECS=$val
+		TCP_SECS_SET=1
+		;;
+	--write)
+		[ "$MODE" = tcp ] && die "--write and --tcp are separate benchmarks: choose one"
+		MODE="write"
+		;;
+	--tcp)
+		[ "$MODE" = write ] && die "--write and --tcp are separate benchmarks: choose one"
+		MODE="tcp"
 		;;
 	--sockcap) SOCKCAP_BIN=$val ;;
 	--outdir) OUTBASE=$val ;;
@@ -129,6 +170,14 @@ while (($#)); do
 	shift
 done
 
+if [ "$MODE" = tcp ]; then
+	((COUNT_SET)) && die "--count does not apply to --tcp (its transfers last --tcp-secs)"
+	((TX_RING)) && die "--tx-ring does not apply to --tcp (iperf3 sends, not trafgen)"
+	((BPF_STATS)) && die "--bpf-stats does not apply to --tcp"
+elif ((TCP_SECS_SET)); then
+	die "--tcp-secs needs --tcp"
+fi
+
 # --------------------------------------------------------------- checks
 [ "$(id -u)" = 0 ] || die "must run as root (namespaces, packet sockets, BPF)"
 
@@ -136,19 +185,36 @@ missing=()
 need() {
 	command -v "$1" >/dev/null 2>&1 || missing+=("$1 (apt-get install $2)")
 }
-need trafgen netsniff-ng
+[ "$MODE" = tcp ] || need trafgen netsniff-ng
 need tcpdump tcpdump
 need ip iproute2
 need taskset util-linux
 need timeout coreutils
 need awk mawk
 need python3 python3
+if [ "$MODE" = tcp ]; then
+	need iperf3 iperf3
+	need ss iproute2
+fi
 if ((${#missing[@]})); then
 	note "run.sh: missing tools:"
 	for m in "${missing[@]}"; do
 		note "  $m"
 	done
 	exit 1
+fi
+
+# Packets in a capture file are counted by a tool that is neither of the
+# two writing them: capinfos (wireshark-common) reads only the record
+# headers. Without it, tcpdump -r, which shares libpcap with tcpdump -w.
+FILE_COUNTER=
+if [ "$MODE" != print ]; then
+	if command -v capinfos >/dev/null 2>&1; then
+		FILE_COUNTER=capinfos
+	else
+		FILE_COUNTER=tcpdump
+		note "run.sh: capinfos not found (apt-get install wireshark-common); counting with tcpdump -r"
+	fi
 fi
 
 if [ -z "$SOCKCAP_BIN" ]; then
@@ -223,6 +289,8 @@ CAP_PID=	# the capture tool, a child of cpuwrap.py
 CAP_PIDFILE=
 TG_PID=		# cpuwrap.py running timeout(1) running trafgen
 TG_PIDFILE=
+SRV_PID=	# timeout(1) running the iperf3 server, a child of this script
+CLI_PID=	# timeout(1) running the iperf3 client, a child of this script
 BPF_STATS_OLD=
 
 proc_alive() {
@@ -294,11 +362,36 @@ stop_send() {
 	TG_PID=
 }
 
+# stop_timeout PID: stop a timeout(1) this script started, and what it runs.
+# timeout(1) passes SIGTERM on to its command; it put itself and that
+# command in a process group of their own (its pid), so a SIGKILL to that
+# group reaches exactly the two of them.
+stop_timeout() {
+	local pid=$1
+	[ -n "$pid" ] || return 0
+	if proc_alive "$pid"; then
+		kill -TERM "$pid" 2>/dev/null
+		if ! wait_gone "$pid" 10; then
+			kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+			wait_gone "$pid" 5
+		fi
+	fi
+	wait "$pid" 2>/dev/null
+}
+
+stop_tcp() {
+	stop_timeout "$CLI_PID"
+	CLI_PID=
+	stop_timeout "$SRV_PID"
+	SRV_PID=
+}
+
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
 	stop_capture
 	stop_send
+	stop_tcp
 	if [ -n "$BPF_STATS_OLD" ]; then
 		sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_OLD" >/dev/null 2>&1
 	fi
@@ -359,6 +452,14 @@ fi
 
 RX_MAC=$(ip netns exec "$NS_RX" cat "/sys/class/net/$IF_RX/address") || die "no MAC for $IF_RX"
 TX_MAC=$(ip netns exec "$NS_TX" cat "/sys/class/net/$IF_TX/address") || die "no MAC for $IF_TX"
+
+if [ "$MODE" = tcp ]; then
+	# ARP stays off, so TCP needs each end's MAC as a permanent neighbour.
+	ip -n "$NS_TX" neigh replace "$RX_IP" lladdr "$RX_MAC" dev "$IF_TX" nud permanent ||
+		die "cannot add a neighbour entry for $RX_IP"
+	ip -n "$NS_RX" neigh replace "$SRC_IP" lladdr "$TX_MAC" dev "$IF_RX" nud permanent ||
+		die "cannot add a neighbour entry for $SRC_IP"
+fi
 
 # ------------------------------------------------------------- the frame
 mac_bytes() {
@@ -499,62 +600,160 @@ send() {
 
 # The captures measured; each is bracketed by sends without capture (a0,
 # a1, ...), and its baseline is the mean of the two next to it.
-CAPS=(b c d)
-((NULL_FILTER)) && CAPS+=(e)
+case $MODE in
+print) CAPS=(b c d) ;;
+*) CAPS=(b c) ;;
+esac
+[ "$MODE" != tcp ] && ((NULL_FILTER)) && CAPS+=(e)
 
 label() {
-	case $1 in
-	a*) echo "no capture" ;;
-	b) echo "sockcap" ;;
-	c) echo "tcpdump -n" ;;
-	d) echo "tcpdump -l -n" ;;
-	e) echo "do-nothing filter" ;;
-	s) echo "sockcap, bpf_stats on" ;;
+	case $MODE,$1 in
+	*,a*) echo "no capture" ;;
+	print,b) echo "sockcap" ;;
+	print,c) echo "tcpdump -n" ;;
+	print,d) echo "tcpdump -l -n" ;;
+	write,b) echo "sockcap -w" ;;
+	write,c) echo "tcpdump -w" ;;
+	tcp,b) echo "sockcap -s $TCP_SNAP -w" ;;
+	tcp,c) echo "tcpdump -s $TCP_SNAP -w" ;;
+	*,e) echo "do-nothing filter" ;;
+	print,s) echo "sockcap, bpf_stats on" ;;
+	write,s) echo "sockcap -w, bpf_stats on" ;;
+	esac
+}
+
+# capture_cmd CASE FILE: set CMD to CASE's capture command (none for a*);
+# FILE is where it writes packets in --write and --tcp.
+capture_cmd() {
+	CMD=()
+	case $MODE,$1 in
+	*,a*) ;;
+	print,b | print,s) CMD=("$SOCKCAP_BIN" -i "$IF_RX") ;;
+	print,c) CMD=(tcpdump -n -i "$IF_RX") ;;
+	print,d) CMD=(tcpdump -l -n -i "$IF_RX") ;;
+	# defaults apart from -i and -w: snap length 262144 for both; sockcap's
+	# ring -B 16384 KiB, tcpdump's buffer libpcap's 2 MiB
+	write,b | write,s) CMD=("$SOCKCAP_BIN" -i "$IF_RX" -w "$2") ;;
+	write,c) CMD=(tcpdump -i "$IF_RX" -w "$2") ;;
+	tcp,b) CMD=("$SOCKCAP_BIN" -i "$IF_RX" -s "$TCP_SNAP" -w "$2") ;;
+	tcp,c) CMD=(tcpdump -i "$IF_RX" -s "$TCP_SNAP" -w "$2") ;;
+	*,e) CMD=("$PY" "$HERE/nullfilter.py" "$IF_RX") ;;
 	esac
 }
 
 # Results, keyed "RUN,CASE".
 declare -A R_SENT R_PPS R_NS R_OTHER R_LINES R_DEC R_CPU R_STATS R_NOTE R_FAIL
+declare -A R_FILE R_DROP R_BPS R_RETR R_LINK R_LBYTES
+
+# start_capture KEY CASE OUT ERR CPUFILE: start CMD on the capture CPU in
+# the receiver's namespace and wait until it says it is listening. Sets
+# CAP_READY, the CPU time it has used by then (its start-up).
+start_capture() {
+	local k=$1 c=$2 out=$3 err=$4 cpuf=$5
+	CAP_READY=0
+	taskset -c "$CAP_CPU" "$PY" "$HERE/cpuwrap.py" "$CAP_PIDFILE" "$cpuf" -- \
+		ip netns exec "$NS_RX" "${CMD[@]}" >"$out" 2>"$err" &
+	WRAP_PID=$!
+	wait_file "$CAP_PIDFILE" 10 "$WRAP_PID" && CAP_PID=$(<"$CAP_PIDFILE")
+	# ready when it says so on stderr, as long as it is alive
+	for _ in $(seq 400); do
+		grep -qs "listening on" "$err" && break
+		proc_alive "$CAP_PID" || break
+		sleep 0.05
+	done
+	if ! proc_alive "$CAP_PID" || ! grep -qs "listening on" "$err"; then
+		stop_capture
+		R_FAIL[$k]="did not start: $(grep -v '^$' "$err" | head -n 3 | paste -sd ' ' -)"
+		note "run.sh: $(label "$c"): ${R_FAIL[$k]}"
+		return 1
+	fi
+	sleep "$SETTLE"
+	CAP_READY=$(proc_cpu "$CAP_PID")
+}
+
+# collect_capture KEY CPUFILE ERR CPU_READY: after the capture has exited,
+# its CPU time from ready to exit and its own statistics lines.
+collect_capture() {
+	local k=$1 cpuf=$2 err=$3 ready=$4 u s other
+	if ! read -r u s _ <"$cpuf" 2>/dev/null; then
+		u=0
+		s=0
+		R_NOTE[$k]+="no CPU time; "
+	fi
+	R_CPU[$k]=$(awk -v u="$u" -v s="$s" -v r="$ready" 'BEGIN { printf "%.6f", u + s - r }')
+	R_STATS[$k]=$(grep -E '^[0-9]+ packets? ' "$err" | paste -sd ';' - | sed 's/;/; /g')
+	R_DROP[$k]=$(awk '/^[0-9]+ packets? dropped by kernel/ { print $1; exit }' "$err")
+	other=$(grep -vE '^[0-9]+ packets? |listening on|verbose output suppressed' "$err" |
+		head -n 3 | paste -sd ';' -)
+	[ -n "$other" ] && R_NOTE[$k]+="stderr: $other; "
+}
+
+# count_file FILE: packets in a capture file, and the bytes of packet data
+# they hold (empty when the counter does not say). Sets F_PKTS, F_BYTES,
+# F_ERR.
+count_file() {
+	local f=$1 line
+	F_PKTS=
+	F_BYTES=
+	F_ERR=
+	if [ ! -s "$f" ]; then
+		F_ERR="no file"
+		return 1
+	fi
+	if [ "$FILE_COUNTER" = capinfos ]; then
+		# one line, tab-separated: name, packets, data bytes
+		if line=$(capinfos -T -r -c -d -M "$f" 2>"$f.count.err" | tail -n 1) &&
+			[[ $line =~ $'\t'([0-9]+)$'\t'([0-9]+)$ ]]; then
+			F_PKTS=${BASH_REMATCH[1]}
+			F_BYTES=${BASH_REMATCH[2]}
+			rm -f -- "$f.count.err"
+			return 0
+		fi
+		# a file cut short in a record, say: count what can be read
+		F_ERR="capinfos: $(head -n 2 "$f.count.err" | paste -sd ' ' -)"
+		rm -f -- "$f.count.err"
+	fi
+	F_PKTS=$(tcpdump -r "$f" -q -n 2>/dev/null | wc -l) || return 1
+	return 0
+}
+
+# file_result KEY CASE FILE OUT ERR: count the packets in the capture's
+# file, then delete it (and the empty standard output) unless --keep.
+file_result() {
+	local k=$1 c=$2 f=$3 out=$4 err=$5 said
+	if count_file "$f"; then
+		R_FILE[$k]=$F_PKTS
+		[ -n "$F_ERR" ] && R_NOTE[$k]+="$F_ERR, counted with tcpdump -r; "
+		said=$(awk '/^[0-9]+ packets? captured/ { print $1; exit }' "$err")
+		[ -n "$said" ] && ((said != F_PKTS)) &&
+			R_NOTE[$k]+="the file holds $F_PKTS packets, $(label "$c") says it captured $said; "
+		# every frame of the flood is 60 bytes and fits the snap length
+		[ "$MODE" = write ] && [ -n "$F_BYTES" ] && ((F_BYTES != 60 * F_PKTS)) &&
+			R_NOTE[$k]+="$F_BYTES bytes of packet data in the file, not 60 per packet; "
+	else
+		R_NOTE[$k]+="no packets counted in the file ($F_ERR); "
+	fi
+	[ -s "$out" ] && R_NOTE[$k]+="$(wc -l <"$out") lines on standard output; "
+	((KEEP)) || rm -f -- "$f" "$out"
+}
 
 # measure RUN CASE: one send of COUNT frames with CASE's capture running.
 measure() {
-	local r=$1 c=$2 k="$1,$2" base out err cpuf
-	local -a cmd=()
-	case $c in
-	a*) ;;
-	b | s) cmd=("$SOCKCAP_BIN" -i "$IF_RX") ;;
-	c) cmd=(tcpdump -n -i "$IF_RX") ;;
-	d) cmd=(tcpdump -l -n -i "$IF_RX") ;;
-	e) cmd=("$PY" "$HERE/nullfilter.py" "$IF_RX") ;;
-	esac
+	local r=$1 c=$2 k="$1,$2" base out err cpuf file
 	base=$WORK/run$r-$c
 	out=$base.out
 	err=$base.err
 	cpuf=$base.cpu
+	file=$base.pcap
 	CAP_PIDFILE=$base.pid
-	rm -f -- "$out" "$err" "$CAP_PIDFILE" "$cpuf"
+	capture_cmd "$c" "$file"
+	rm -f -- "$out" "$err" "$CAP_PIDFILE" "$cpuf" "$file"
 	note "run $r: $c) $(label "$c")"
 
 	local cpu_ready=0
-	if ((${#cmd[@]})); then
-		taskset -c "$CAP_CPU" "$PY" "$HERE/cpuwrap.py" "$CAP_PIDFILE" "$cpuf" -- \
-			ip netns exec "$NS_RX" "${cmd[@]}" >"$out" 2>"$err" &
-		WRAP_PID=$!
-		wait_file "$CAP_PIDFILE" 10 "$WRAP_PID" && CAP_PID=$(<"$CAP_PIDFILE")
-		# ready when it says so on stderr, as long as it is alive
-		for _ in $(seq 400); do
-			grep -qs "listening on" "$err" && break
-			proc_alive "$CAP_PID" || break
-			sleep 0.05
-		done
-		if ! proc_alive "$CAP_PID" || ! grep -qs "listening on" "$err"; then
-			stop_capture
-			R_FAIL[$k]="did not start: $(grep -v '^$' "$err" | head -n 3 | paste -sd ' ' -)"
-			note "run.sh: $(label "$c"): ${R_FAIL[$k]}"
-			return 1
-		fi
-		sleep "$SETTLE"
-		cpu_ready=$(proc_cpu "$CAP_PID")
+	if ((${#CMD[@]})); then
+		start_capture "$k" "$c" "$out" "$err" "$cpuf" || return 1
+		cpu_ready=$CAP_READY
 	fi
 
 	local before after
@@ -567,7 +766,7 @@ measure() {
 	after=$(counters) || die "cannot read the veth counters"
 
 	local prog=
-	if ((${#cmd[@]})); then
+	if ((${#CMD[@]})); then
 		sleep "$TAIL"
 		[ "$c" = s ] && prog=$(prog_stats "$CAP_PID")
 		stop_capture
@@ -592,24 +791,139 @@ measure() {
 	((back == 0)) || R_NOTE[$k]+="$back frames went back toward the sender; "
 	((drops == 0)) || R_NOTE[$k]+="veth dropped $drops frames; "
 
-	if ((${#cmd[@]})); then
-		local u s
-		if ! read -r u s _ <"$cpuf" 2>/dev/null; then
-			u=0
-			s=0
-			R_NOTE[$k]+="no CPU time; "
+	if ((${#CMD[@]})); then
+		collect_capture "$k" "$cpuf" "$err" "$cpu_ready"
+		if [ "$MODE" = print ]; then
+			R_LINES[$k]=$(wc -l <"$out")
+			R_DEC[$k]=$(grep -cF -- "$SIGNATURE" "$out")
+			((KEEP)) || rm -f -- "$out"
+		elif [ "$c" = e ]; then
+			((KEEP)) || rm -f -- "$out"
+		else
+			file_result "$k" "$c" "$file" "$out" "$err"
 		fi
-		R_CPU[$k]=$(awk -v u="$u" -v s="$s" -v r="$cpu_ready" 'BEGIN { printf "%.6f", u + s - r }')
-		R_LINES[$k]=$(wc -l <"$out")
-		R_DEC[$k]=$(grep -cF -- "$SIGNATURE" "$out")
-		R_STATS[$k]=$(grep -E '^[0-9]+ packets? ' "$err" | paste -sd ';' - | sed 's/;/; /g')
-		local other
-		other=$(grep -vE '^[0-9]+ packets? |listening on|verbose output suppressed' "$err" |
-			head -n 3 | paste -sd ';' -)
-		[ -n "$other" ] && R_NOTE[$k]+="stderr: $other; "
 		[ -n "$prog" ] && R_PROG=$prog
-		((KEEP)) || rm -f -- "$out"
 	fi
+	return 0
+}
+
+# --------------------------------------------------------------- TCP
+# Packets and bytes on the capture interface, both directions: the data
+# segments it receives and the ACKs it sends, as the capture sees them.
+link_counters() {
+	ip netns exec "$NS_RX" cat "/sys/class/net/$IF_RX/statistics/rx_packets" \
+		"/sys/class/net/$IF_RX/statistics/tx_packets" \
+		"/sys/class/net/$IF_RX/statistics/rx_bytes" \
+		"/sys/class/net/$IF_RX/statistics/tx_bytes" | paste -sd ' ' -
+}
+
+# transfer SECONDS LOGBASE: one iperf3 TCP transfer of SECONDS from the
+# sender's namespace to the receiver's, server and client both on CPU
+# TX_CPU. Sets TCP_BPS (the receiver's bits per second) and TCP_RETR (the
+# sender's retransmissions).
+transfer() {
+	local secs=$1 base=$2 rc up=0 res
+	local slog=$base.iperf-server.log cjson=$base.iperf.json clog=$base.iperf-client.err
+	TCP_BPS=
+	TCP_RETR=
+	# -1: the server exits after one test; timeout(1) bounds it if no
+	# client ever comes
+	timeout -s TERM -k 5 $((secs + 60)) taskset -c "$TX_CPU" \
+		ip netns exec "$NS_RX" iperf3 -s -1 -p "$TCP_PORT" >"$slog" 2>&1 &
+	SRV_PID=$!
+	for _ in $(seq 200); do
+		if ip netns exec "$NS_RX" ss -Hltn "sport = :$TCP_PORT" 2>/dev/null | grep -q .; then
+			up=1
+			break
+		fi
+		proc_alive "$SRV_PID" || break
+		sleep 0.05
+	done
+	if ((!up)); then
+		note "run.sh: the iperf3 server did not start listening:"
+		sed 's/^/  /' "$slog" >&2
+		stop_timeout "$SRV_PID"
+		SRV_PID=
+		return 1
+	fi
+	timeout -s TERM -k 10 $((secs + 30)) taskset -c "$TX_CPU" \
+		ip netns exec "$NS_TX" iperf3 -c "$RX_IP" -p "$TCP_PORT" -t "$secs" --json \
+		>"$cjson" 2>"$clog" &
+	CLI_PID=$!
+	wait "$CLI_PID"
+	rc=$?
+	CLI_PID=
+	# the one-off server ends by itself once the test is over
+	wait_gone "$SRV_PID" 10 || note "run.sh: the iperf3 server did not exit after the test; stopping it"
+	stop_timeout "$SRV_PID"
+	SRV_PID=
+	if ! res=$("$PY" -c '
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except (OSError, ValueError) as e:
+    sys.exit("no JSON from iperf3: %s" % e)
+if d.get("error"):
+    sys.exit("iperf3: %s" % d["error"])
+e = d.get("end", {})
+print("%.0f %d" % (e["sum_received"]["bits_per_second"], e.get("sum_sent", {}).get("retransmits", 0)))
+' "$cjson" 2>&1); then
+		note "run.sh: iperf3 client failed (exit status $rc): $res"
+		sed 's/^/  /' "$clog" >&2
+		return 1
+	fi
+	read -r TCP_BPS TCP_RETR <<<"$res"
+	((rc == 0)) || note "run.sh: iperf3 client exited with status $rc"
+	return 0
+}
+
+# measure_tcp RUN CASE: one transfer with CASE's capture running.
+measure_tcp() {
+	local r=$1 c=$2 k="$1,$2" base out err cpuf file
+	base=$WORK/run$r-$c
+	out=$base.out
+	err=$base.err
+	cpuf=$base.cpu
+	file=$base.pcap
+	CAP_PIDFILE=$base.pid
+	capture_cmd "$c" "$file"
+	rm -f -- "$out" "$err" "$CAP_PIDFILE" "$cpuf" "$file"
+	note "run $r: $c) $(label "$c")"
+
+	local cpu_ready=0
+	if ((${#CMD[@]})); then
+		start_capture "$k" "$c" "$out" "$err" "$cpuf" || return 1
+		cpu_ready=$CAP_READY
+	fi
+
+	local before after
+	before=$(link_counters) || die "cannot read the veth counters"
+	if ! transfer "$TCP_SECS" "$base"; then
+		stop_capture
+		R_FAIL[$k]="iperf3 failed"
+		return 1
+	fi
+	after=$(link_counters) || die "cannot read the veth counters"
+
+	if ((${#CMD[@]})); then
+		sleep "$TAIL"
+		stop_capture
+		local wrc=$?
+		((wrc == 0)) || R_NOTE[$k]+="capture exited with status $wrc; "
+	fi
+
+	local -a b0 b1
+	read -r -a b0 <<<"$before"
+	read -r -a b1 <<<"$after"
+	R_BPS[$k]=$TCP_BPS
+	R_RETR[$k]=$TCP_RETR
+	R_LINK[$k]=$((b1[0] - b0[0] + b1[1] - b0[1]))
+	R_LBYTES[$k]=$((b1[2] - b0[2] + b1[3] - b0[3]))
+	if ((${#CMD[@]})); then
+		collect_capture "$k" "$cpuf" "$err" "$cpu_ready"
+		file_result "$k" "$c" "$file" "$out" "$err"
+	fi
+	((KEEP)) || rm -f -- "$base".iperf*
 	return 0
 }
 
@@ -656,11 +970,28 @@ derive() {
 			V_CAPT[$k]=$(awk -v n="${R_LINES[$k]}" -v d="${R_SENT[$k]}" 'BEGIN { if (d > 0) printf "%.2f", 100 * n / d }')
 			V_DEC[$k]=$(awk -v n="${R_DEC[$k]}" -v d="${R_LINES[$k]}" 'BEGIN { if (d > 0) printf "%.2f", 100 * n / d }')
 			V_US[$k]=$(awk -v t="${R_CPU[$k]}" -v n="${R_LINES[$k]}" 'BEGIN { if (n > 0) printf "%.3f", t * 1e6 / n }')
+		elif [ -n "${R_FILE[$k]:-}" ]; then
+			# --write: what the file holds is what was captured
+			V_CAPT[$k]=$(awk -v n="${R_FILE[$k]}" -v d="${R_SENT[$k]}" 'BEGIN { if (d > 0) printf "%.2f", 100 * n / d }')
+			V_US[$k]=$(awk -v t="${R_CPU[$k]}" -v n="${R_FILE[$k]}" 'BEGIN { if (n > 0) printf "%.3f", t * 1e6 / n }')
 		fi
 	done
 }
 
 ROWFMT="%-20s %8s %8s %7s %6s %8s %5s %7s %5s %6s %6s\n"
+# --write: no "decoded" column (the file is not decoded)
+WROWFMT="%-20s %8s %7s %6s %8s %5s %7s %5s %6s %6s\n"
+
+# row FIELDS...: one line of the table; --write leaves out the third field.
+row() {
+	if [ "$MODE" = write ]; then
+		# shellcheck disable=SC2059
+		printf "$WROWFMT" "$1" "$2" "${@:4}"
+	else
+		# shellcheck disable=SC2059
+		printf "$ROWFMT" "$@"
+	fi
+}
 
 print_run() {
 	local r=$1 c k i
@@ -670,11 +1001,9 @@ print_run() {
 		[ -n "${R_OTHER[$r,a$i]:-}" ] && other+=("${R_OTHER[$r,a$i]}")
 	done
 	echo
-	# shellcheck disable=SC2059
-	printf "$ROWFMT" "run $r of $RUNS" captured decoded "tx kpps" rel. ns/frame +ns rel.cpu other "CPU s" us/pkt
+	row "run $r of $RUNS" captured decoded "tx kpps" rel. ns/frame +ns rel.cpu other "CPU s" us/pkt
 	if [ -n "${B_PPS[$r]:-}" ]; then
-		# shellcheck disable=SC2059
-		printf "$ROWFMT" "a no capture, mean" "" "" \
+		row "a no capture, mean" "" "" \
 			"$(awk -v p="${B_PPS[$r]}" 'BEGIN { printf "%.1f", p / 1000 }')" \
 			- "${B_NS[$r]}" - - "$(mean "${other[@]}" | awk '{ printf "%.0f", $1 }')%" - -
 	fi
@@ -685,8 +1014,7 @@ print_run() {
 			continue
 		fi
 		[ -n "${R_PPS[$k]:-}" ] || continue
-		# shellcheck disable=SC2059
-		printf "$ROWFMT" "$c $(label "$c")" \
+		row "$c $(label "$c")" \
 			"${V_CAPT[$k]:+${V_CAPT[$k]}%}" \
 			"${V_DEC[$k]:+${V_DEC[$k]}%}" \
 			"$(awk -v p="${R_PPS[$k]}" 'BEGIN { printf "%.1f", p / 1000 }')" \
@@ -775,17 +1103,187 @@ print_summary() {
 	done
 }
 
+# --tcp: per-run values, keyed like the results.
+declare -A B_BPS
+
+gbit() {
+	awk -v b="${1:-}" 'BEGIN { if (b != "") printf "%.2f", b / 1e9 }'
+}
+
+# derive_tcp RUN: compare each capture with the transfers without capture
+# next to it.
+derive_tcp() {
+	local r=$1 c k i bb
+	local -a bps=()
+	for ((i = 0; i <= ${#CAPS[@]}; i++)); do
+		bps+=("${R_BPS[$r,a$i]:-}")
+	done
+	B_BPS[$r]=$(mean "${bps[@]}")
+	for ((i = 0; i < ${#CAPS[@]}; i++)); do
+		c=${CAPS[i]}
+		k="$r,$c"
+		[ -n "${R_BPS[$k]:-}" ] || continue
+		bb=$(mean2 "${bps[i]}" "${bps[i + 1]}")
+		[ -n "$bb" ] &&
+			V_REL[$k]=$(awk -v p="${R_BPS[$k]}" -v b="$bb" 'BEGIN { if (b > 0) printf "%.3f", p / b }')
+		if [ -n "${R_FILE[$k]:-}" ]; then
+			V_CAPT[$k]=$(awk -v n="${R_FILE[$k]}" -v d="${R_LINK[$k]}" 'BEGIN { if (d > 0) printf "%.2f", 100 * n / d }')
+			V_US[$k]=$(awk -v t="${R_CPU[$k]}" -v n="${R_FILE[$k]}" 'BEGIN { if (n > 0) printf "%.3f", t * 1e6 / n }')
+		fi
+	done
+}
+
+TROWFMT="%-20s %7s %6s %6s %10s %10s %9s %8s %5s %6s %6s\n"
+
+# bytes per packet on the link
+bpp() {
+	awk -v b="${1:-}" -v n="${2:-}" 'BEGIN { if (n > 0) printf "%.0f", b / n; else printf "-" }'
+}
+
+print_run_tcp() {
+	local r=$1 c k i
+	local -a as=()
+	for ((i = 0; i <= ${#CAPS[@]}; i++)); do
+		as+=("a$i")
+	done
+	echo
+	# shellcheck disable=SC2059
+	printf "$TROWFMT" "run $r of $RUNS" Gbit/s rel. B/pkt "link pkts" "file pkts" captured dropped retr "CPU s" us/pkt
+	if [ -n "${B_BPS[$r]:-}" ]; then
+		# shellcheck disable=SC2059
+		printf "$TROWFMT" "a no capture, mean" "$(gbit "${B_BPS[$r]}")" - - - - - - - - -
+	fi
+	for c in "${CAPS[@]}"; do
+		k="$r,$c"
+		if [ -n "${R_FAIL[$k]:-}" ]; then
+			printf "%-20s failed: %s\n" "$c $(label "$c")" "${R_FAIL[$k]}"
+			continue
+		fi
+		[ -n "${R_BPS[$k]:-}" ] || continue
+		# shellcheck disable=SC2059
+		printf "$TROWFMT" "$c $(label "$c")" \
+			"$(gbit "${R_BPS[$k]}")" \
+			"${V_REL[$k]:--}" \
+			"$(bpp "${R_LBYTES[$k]}" "${R_LINK[$k]}")" \
+			"${R_LINK[$k]}" \
+			"${R_FILE[$k]:--}" \
+			"${V_CAPT[$k]:+${V_CAPT[$k]}%}" \
+			"${R_DROP[$k]:--}" \
+			"${R_RETR[$k]:--}" \
+			"$(if [ -n "${R_CPU[$k]:-}" ]; then awk -v t="${R_CPU[$k]}" 'BEGIN { printf "%.3f", t }'; else echo -; fi)" \
+			"${V_US[$k]:--}"
+	done
+	printf "  a, in order:"
+	for c in "${as[@]}"; do
+		k="$r,$c"
+		if [ -n "${R_BPS[$k]:-}" ]; then
+			printf " %s Gbit/s %s pkts %s B/pkt %s retr" "$(gbit "${R_BPS[$k]}")" "${R_LINK[$k]}" \
+				"$(bpp "${R_LBYTES[$k]}" "${R_LINK[$k]}")" "${R_RETR[$k]}"
+		else
+			printf " failed"
+		fi
+		[ "$c" != "${as[-1]}" ] && printf ","
+	done
+	echo
+	for c in "${CAPS[@]}"; do
+		k="$r,$c"
+		[ -n "${R_STATS[$k]:-}" ] && printf "  %s %s: %s\n" "$c" "$(label "$c")" "${R_STATS[$k]}"
+	done
+	for c in "${as[@]}" "${CAPS[@]}"; do
+		k="$r,$c"
+		[ -n "${R_NOTE[$k]:-}" ] && printf "  %s note: %s\n" "$c" "${R_NOTE[$k]%; }"
+		[ -n "${R_FAIL[$k]:-}" ] && [ "${c:0:1}" = a ] && printf "  %s failed: %s\n" "$c" "${R_FAIL[$k]}"
+	done
+	return 0
+}
+
+TSUMFMT="%-20s %-24s %-21s %-21s %s\n"
+
+print_summary_tcp() {
+	local c r
+	local -a capt rel drop us
+	local -a gb=()
+	for ((r = 1; r <= RUNS; r++)); do
+		[ -n "${B_BPS[$r]:-}" ] && gb+=("$(gbit "${B_BPS[$r]}")")
+	done
+	echo
+	echo "summary: $RUNS run(s) of $TCP_SECS s transfers per case, median (min..max)"
+	echo "no capture: $(stat3 "${gb[@]}") Gbit/s"
+	# shellcheck disable=SC2059
+	printf "$TSUMFMT" "" "captured %" "rel. throughput" "dropped by kernel" "CPU us/pkt"
+	for c in "${CAPS[@]}"; do
+		capt=() rel=() drop=() us=()
+		for ((r = 1; r <= RUNS; r++)); do
+			capt+=("${V_CAPT[$r,$c]:-}")
+			rel+=("${V_REL[$r,$c]:-}")
+			drop+=("${R_DROP[$r,$c]:-}")
+			us+=("${V_US[$r,$c]:-}")
+		done
+		# shellcheck disable=SC2059
+		printf "$TSUMFMT" "$c $(label "$c")" "$(stat3 "${capt[@]}")" "$(stat3 "${rel[@]}")" \
+			"$(stat3 "${drop[@]}")" "$(stat3 "${us[@]}")"
+	done
+}
+
 # ------------------------------------------------------------------ run
 cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-eta=$(awk -v n="$COUNT" -v r="$RUNS" -v c="$((2 * ${#CAPS[@]} + 1))" \
-	'BEGIN { printf "%.0f", (r * c * (n / 450000 + 3)) / 60 + 0.5 }')
-note "frames per case: $COUNT; runs: $RUNS; about $eta minute(s)"
+if [ "$MODE" = tcp ]; then
+	eta=$(awk -v s="$TCP_SECS" -v r="$RUNS" -v c="$((2 * ${#CAPS[@]} + 1))" \
+		'BEGIN { printf "%.0f", (r * c * (s + 4)) / 60 + 0.5 }')
+	note "seconds per transfer: $TCP_SECS; runs: $RUNS; about $eta minute(s)"
+else
+	eta=$(awk -v n="$COUNT" -v r="$RUNS" -v c="$((2 * ${#CAPS[@]} + 1))" \
+		'BEGIN { printf "%.0f", (r * c * (n / 450000 + 3)) / 60 + 0.5 }')
+	note "frames per case: $COUNT; runs: $RUNS; about $eta minute(s)"
+fi
 
 echo "sockcap benchmark"
 echo "  kernel   $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs: $cpu_model"
 echo "  sockcap  $("$SOCKCAP_BIN" --version 2>&1 | head -n 1) ($SOCKCAP_BIN)"
 echo "  tcpdump  $(tcpdump --version 2>&1 | head -n 1), $(tcpdump --version 2>&1 | sed -n 2p)"
-echo "  sender   $(trafgen -v 2>&1 | head -n 1 | awk '{ print $1, $2 }') on CPU $TX_CPU, $SEND_MODE"
+if [ "$MODE" = write ]; then
+	echo "  sender   $(trafgen -v 2>&1 | head -n 1 | awk '{ print $1, $2 }') on CPU $TX_CPU, $SEND_MODE"
+	echo "  frames   $COUNT per case, 60 bytes, $SRC_IP:$SPORT > $DST_IP:$DPORT UDP, to the receiver's MAC"
+	echo "  capture  on CPU $CAP_CPU, in the receiver's namespace, writing a pcap file in $OUTBASE"
+	echo "  cases    a no capture              b sockcap -i VETH -w FILE"
+	echo "           c tcpdump -i VETH -w FILE"
+	((NULL_FILTER)) &&
+		echo "           e do-nothing filter: packet socket with classic BPF 'ret #0', reads nothing"
+	echo "           a no capture: before, between and after the others; each capture is"
+	echo "             compared with the mean of the two no-capture sends next to it"
+	echo "  defaults snap length 262144 for both; buffer: sockcap's packet ring 16384 KiB"
+	echo "           (-B 16384), tcpdump's libpcap buffer 2 MiB (-B 2048)"
+	echo "  columns  captured  packets in the file (counted with $FILE_COUNTER) / frames sent"
+	echo "           tx kpps   frames / time of trafgen's send loop;  rel. = / baseline"
+	echo "           ns/frame  CPU time of the sending path on CPU $TX_CPU (trafgen with the"
+	echo "                     receive softirq it runs, plus ksoftirqd/$TX_CPU) per frame"
+	echo "           +ns       ns/frame - baseline: the capture's kernel-side cost per frame"
+	echo "           rel.cpu   baseline ns/frame / ns/frame: rel. without other load"
+	echo "           other     share of the send's wall time CPU $TX_CPU spent elsewhere"
+	echo "                     (other tasks, hypervisor); when high, trust rel.cpu over rel."
+	echo "           CPU s     the capture process's user+sys time from ready to exit"
+	echo "           us/pkt    CPU s / packets in the file"
+elif [ "$MODE" = tcp ]; then
+	echo "  traffic  $(iperf3 --version 2>&1 | head -n 1 | awk '{ print $1, $2 }') TCP $SRC_IP > $RX_IP:$TCP_PORT, $TCP_SECS s per case;"
+	echo "           client and server both on CPU $TX_CPU, default options"
+	echo "  capture  on CPU $CAP_CPU, in the receiver's namespace, writing a pcap file in $OUTBASE"
+	echo "  cases    a no capture              b sockcap -i VETH -s $TCP_SNAP -w FILE"
+	echo "           c tcpdump -i VETH -s $TCP_SNAP -w FILE"
+	echo "           a no capture: before, between and after the others; each capture is"
+	echo "             compared with the mean of the two no-capture transfers next to it"
+	echo "  columns  Gbit/s    the receiver's throughput (iperf3 --json, sum_received)"
+	echo "           rel.      Gbit/s / that of the no-capture transfers next to it"
+	echo "           B/pkt     bytes per packet on the capture interface (TSO/GSO"
+	echo "                     packets are counted once, as the capture sees them)"
+	echo "           link pkts rx_packets + tx_packets of the capture interface"
+	echo "           file pkts packets in the file (counted with $FILE_COUNTER)"
+	echo "           captured  file pkts / link pkts"
+	echo "           dropped   the tool's own \"packets dropped by kernel\""
+	echo "           retr      TCP retransmissions (iperf3, sender)"
+	echo "           CPU s     the capture process's user+sys time from ready to exit"
+	echo "           us/pkt    CPU s / file pkts"
+else
+	echo "  sender   $(trafgen -v 2>&1 | head -n 1 | awk '{ print $1, $2 }') on CPU $TX_CPU, $SEND_MODE"
 echo "  frames   $COUNT per case, 60 bytes, $SRC_IP:$SPORT > $DST_IP:$DPORT UDP, to the receiver's MAC"
 echo "  capture  on CPU $CAP_CPU, in the receiver's namespace, output to a file in $OUTBASE"
 echo "  cases    a no capture              b sockcap -i VETH > file"
@@ -805,18 +1303,32 @@ echo "           other     share of the send's wall time CPU $TX_CPU spent elsew
 echo "                     (other tasks, hypervisor); when high, trust rel.cpu over rel."
 echo "           CPU s     the capture process's user+sys time from ready to exit"
 echo "           us/pkt    CPU s / lines printed"
+fi
 
-note "warm-up send"
-send $((COUNT / 10 > 500000 ? 500000 : COUNT / 10)) || die "warm-up send failed"
+if [ "$MODE" = tcp ]; then
+	note "warm-up transfer"
+	transfer 1 "$WORK/warmup" || die "warm-up transfer failed"
+	((KEEP)) || rm -f -- "$WORK"/warmup.iperf*
+	MEASURE=measure_tcp
+else
+	note "warm-up send"
+	send $((COUNT / 10 > 500000 ? 500000 : COUNT / 10)) || die "warm-up send failed"
+	MEASURE=measure
+fi
 
 for ((run = 1; run <= RUNS; run++)); do
-	measure "$run" a0
+	$MEASURE "$run" a0
 	for ((i = 0; i < ${#CAPS[@]}; i++)); do
-		measure "$run" "${CAPS[i]}"
-		measure "$run" "a$((i + 1))"
+		$MEASURE "$run" "${CAPS[i]}"
+		$MEASURE "$run" "a$((i + 1))"
 	done
-	derive "$run"
-	print_run "$run"
+	if [ "$MODE" = tcp ]; then
+		derive_tcp "$run"
+		print_run_tcp "$run"
+	else
+		derive "$run"
+		print_run "$run"
+	fi
 done
 
 if ((BPF_STATS)); then
@@ -838,10 +1350,19 @@ if ((BPF_STATS)); then
 			printf "  sockcap_filter: %d runs, %.3f s in all, %.1f ns per run\n", c, t / 1e9, c ? t / c : 0
 			if (b > 0) printf "  sending path meanwhile: %.1f ns/frame, %+.0f ns against no capture (%.1f ns/frame, stats on)\n", n, n - b, b
 		}'
-		[ -n "${R_STATS[0,s]:-}" ] && echo "  sockcap: ${R_STATS[0,s]}"
+		if [ "$MODE" = write ]; then
+			[ -n "${R_STATS[0,s]:-}" ] && echo "  sockcap -w: ${R_STATS[0,s]}"
+			[ -n "${R_NOTE[0,s]:-}" ] && echo "  note: ${R_NOTE[0,s]%; }"
+		else
+			[ -n "${R_STATS[0,s]:-}" ] && echo "  sockcap: ${R_STATS[0,s]}"
+		fi
 	else
 		echo "  could not read the program's statistics"
 	fi
 fi
 
-print_summary
+if [ "$MODE" = tcp ]; then
+	print_summary_tcp
+else
+	print_summary
+fi

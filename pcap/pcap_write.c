@@ -419,10 +419,11 @@ static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p,
 	size_t total, at;
 
 	if (w->fmt != PF_PCAPNG) {
-		uint64_t div = w->fmt == PF_PCAP_NS ? 1 : 1000;
+		uint32_t sub = (uint32_t)(p->ts_ns % 1000000000u);
 
 		put32(hdr, (uint32_t)(p->ts_ns / 1000000000u));
-		put32(hdr + 4, (uint32_t)(p->ts_ns % 1000000000u / div));
+		/* constant divisors: the compiler turns them into multiplications */
+		put32(hdr + 4, w->fmt == PF_PCAP_NS ? sub : sub / 1000u);
 		put32(hdr + 8, p->caplen);
 		put32(hdr + 12, p->len);
 		*hdr_len = PCAP_REC_HDR;

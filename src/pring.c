@@ -36,8 +36,10 @@ int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsig
 	memset(r, 0, sizeof(*r));
 	/*
 	 * A block must hold the largest frame (the kernel cuts what does not
-	 * fit). Larger blocks mean fewer hand-overs, but keep at least eight
-	 * of them so the reader can work on one while the kernel fills others.
+	 * fit), and there are at least two. Beyond that, larger blocks (up to
+	 * 1 MiB) mean fewer hand-overs, as long as there are sixteen of them,
+	 * so the reader works on one while the kernel fills others. With the
+	 * default snap length a block is at least 512 KiB: -B 2048 gives four.
 	 */
 	while (bs < snaplen + FRAME_OVERHEAD)
 		bs <<= 1;
