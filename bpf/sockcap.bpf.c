@@ -20,6 +20,7 @@ const volatile __u64 wakeup_bytes = 0;	     /* wake the reader past this fill */
 const volatile __u32 wakeup_check_mask = 63; /* check the fill every mask+1 */
 const volatile __u32 snaplen = 0;	     /* bytes to queue to the socket; 0: none */
 const volatile __u8 records = 1;	     /* push a summary record per packet */
+const volatile __u8 direction = 0;	     /* SC_DIR_*: which packets to take (-Q) */
 /*
  * Bytes before skb->data that belong to the frame. On a live packet socket
  * skb->data is the MAC header (0); BPF_PROG_TEST_RUN starts a socket
@@ -39,6 +40,18 @@ struct {
 	__type(value, struct sc_counters);
 } counters SEC(".maps");
 
+/*
+ * With a filter expression, the socket's program is the expression
+ * (translated from classic BPF by user space), and this program is entered
+ * by a tail call through slot 0 for each packet it accepts.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} next SEC(".maps");
+
 SEC("socket")
 int sockcap_filter(struct __sk_buff *skb)
 {
@@ -53,6 +66,10 @@ int sockcap_filter(struct __sk_buff *skb)
 	 * libpcap does.
 	 */
 	if (skb->pkt_type == PACKET_OUTGOING && skb->ifindex == lo_ifindex)
+		return 0;
+	/* -Q: what another direction brings is not counted at all */
+	if (direction != SC_DIR_INOUT &&
+	    (skb->pkt_type == PACKET_OUTGOING) != (direction == SC_DIR_OUT))
 		return 0;
 
 	c = bpf_map_lookup_elem(&counters, &zero);

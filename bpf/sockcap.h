@@ -100,11 +100,19 @@ _Static_assert(__builtin_offsetof(struct sc_record, src) == 48, "addresses must 
 _Static_assert(__builtin_offsetof(struct sc_record, vlan_tci2) == SC_PARSED_OFF,
 	       "parsed fields must start at SC_PARSED_OFF");
 
+/* Directions a capture takes (-Q). */
+enum sc_direction {
+	SC_DIR_INOUT = 0,
+	SC_DIR_IN,  /* everything but PACKET_OUTGOING */
+	SC_DIR_OUT, /* PACKET_OUTGOING only */
+};
+
 /* Counters kept per CPU in the kernel; user space sums them. */
 struct sc_counters {
-	__u64 seen;	/* packets the filter looked at */
-	__u64 recorded; /* records submitted to the ring */
-	__u64 lost;	/* ring full: no record */
+	__u64 seen;	 /* packets the filter looked at (that matched an expression) */
+	__u64 recorded;	 /* records submitted to the ring */
+	__u64 lost;	 /* ring full: no record */
+	__u64 sock_seen; /* with an expression: packets it looked at */
 };
 
 #ifndef __bpf__

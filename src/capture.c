@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "capture.h"
+#include "cbpf.h"
 #include "sockcap.bpf.skel.h"
 #include "util.h"
 
@@ -65,6 +66,45 @@ static int check_interface(const char *name, int *ifindex)
 	return err;
 }
 
+/*
+ * A filter expression runs first, as its own program: translated from
+ * classic BPF it reads the packet with LD_ABS/LD_IND, which a program may
+ * only use without bpf-to-bpf calls and while it holds no ring-buffer
+ * reservation -- so it cannot be code inside ours. It counts what it sees
+ * and tail-calls our program (slot 0 of the prog array "next") for the
+ * packets it accepts, so a packet that does not match costs no record, no
+ * queueing and no wakeup. Splicing the classic code into our program would
+ * save the tail call, but would tie the parser to LD_ABS's rules.
+ */
+static int attach_expression(struct capture *c, const struct capture_opts *o, int parser_fd)
+{
+	struct cbpf_opts co = {
+		.mode = CBPF_CHAIN,
+		.prog_array_fd = bpf_map__fd(c->skel->maps.next),
+		.slot = 0,
+		.flags = CBPF_F_COUNT_SEEN,
+		.seen_map_fd = bpf_map__fd(c->skel->maps.counters),
+		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),
+	};
+	char msg[512];
+	__u32 zero = 0;
+	int err;
+
+	err = bpf_map_update_elem(co.prog_array_fd, &zero, &parser_fd, BPF_ANY);
+	if (err) {
+		err = -errno;
+		sc_err("chaining BPF programs: %s", strerror(errno));
+		return err;
+	}
+	c->match_fd = cbpf_load(o->match, o->match_len, &co, msg, sizeof(msg));
+	if (c->match_fd < 0) {
+		err = c->match_fd;
+		sc_err("loading the filter expression: %s", msg);
+		return err;
+	}
+	return 0;
+}
+
 int capture_open(struct capture *c, const struct capture_opts *o)
 {
 	struct sockaddr_ll sll = { 0 };
@@ -72,6 +112,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 
 	memset(c, 0, sizeof(*c));
 	c->sock = -1;
+	c->match_fd = -1;
 	c->on_record = o->on_record;
 	c->on_packet = o->on_packet;
 	c->arg = o->arg;
@@ -100,6 +141,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 	c->skel->rodata->lo_ifindex = if_nametoindex("lo");
 	c->skel->rodata->snaplen = o->snaplen;
 	c->skel->rodata->records = o->records;
+	c->skel->rodata->direction = o->direction;
 	sc_wakeup_settings(o->ring_bytes, &c->skel->rodata->wakeup_bytes,
 			   &c->skel->rodata->wakeup_check_mask);
 	err = bpf_map__set_max_entries(c->skel->maps.events, o->ring_bytes);
@@ -134,10 +176,31 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		goto fail;
 	}
 	prog_fd = bpf_program__fd(c->skel->progs.sockcap_filter);
+	if (o->match) {
+		err = attach_expression(c, o, prog_fd);
+		if (err < 0)
+			goto fail;
+		prog_fd = c->match_fd;
+	}
 	if (setsockopt(c->sock, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof(prog_fd)) < 0) {
 		err = -errno;
 		sc_err("attaching BPF program: %s", strerror(errno));
 		goto fail;
+	}
+	if (o->direction == SC_DIR_IN || c->ifindex == (int)c->skel->rodata->lo_ifindex) {
+		int one = 1;
+
+		/*
+		 * The kernel then skips the filters for packets sent (Linux
+		 * 4.20): with -Q in, and on loopback, where every packet comes
+		 * back in anyway -- so a filter expression does not count it
+		 * twice either.
+		 */
+		if (setsockopt(c->sock, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0) {
+			err = -errno;
+			sc_err("ignoring outgoing packets: %s", strerror(errno));
+			goto fail;
+		}
 	}
 	if (o->snaplen) {
 		/* before bind: a packet queued without a ring would never be read */
@@ -285,6 +348,7 @@ int capture_read_counters(const struct bpf_map *counters, struct sc_counters *ou
 		out->seen += per[i].seen;
 		out->recorded += per[i].recorded;
 		out->lost += per[i].lost;
+		out->sock_seen += per[i].sock_seen;
 	}
 	return 0;
 }
@@ -302,6 +366,9 @@ void capture_close(struct capture *c)
 		close(c->sock);
 	c->sock = -1;
 	pring_free(&c->pring);
+	if (c->match_fd >= 0)
+		close(c->match_fd);
+	c->match_fd = -1;
 	ring_buffer__free(c->rb);
 	c->rb = NULL;
 	sockcap_bpf__destroy(c->skel);

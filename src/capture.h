@@ -13,6 +13,7 @@
 struct sockcap_bpf;
 struct ring_buffer;
 struct bpf_map;
+struct sock_filter;
 
 /* A block of packets only partly filled is handed over after this long. */
 #define CAPTURE_BLOCK_MS 50
@@ -29,6 +30,10 @@ struct capture_opts {
 	uint32_t snaplen;
 	size_t pkt_ring_bytes;
 	bool records; /* summary records through the BPF ring buffer */
+	enum sc_direction direction; /* -Q */
+	/* a filter expression, compiled to classic BPF; NULL: none */
+	const struct sock_filter *match;
+	unsigned int match_len;
 	/* called for each record or packet from capture_poll(); 0 or -errno */
 	int (*on_record)(void *arg, const struct sc_record *r);
 	int (*on_packet)(void *arg, const struct ring_pkt *p);
@@ -53,6 +58,7 @@ struct capture {
 	struct pring pring;	  /* with snaplen > 0 */
 	struct sock_counters sock_stats;
 	bool stopped;
+	int match_fd; /* the filter expression's program, or -1 */
 };
 
 /*

@@ -21,6 +21,7 @@
 
 #include "capture.h"
 #include "dump.h"
+#include "filter.h"
 #include "parse.h"
 #include "pcapfile.h"
 #include "print.h"
@@ -50,6 +51,9 @@ struct options {
 	int format; /* enum pf_format, or -1: from the file name */
 	bool nano;
 	struct dump_opts dump;
+	enum sc_direction direction;
+	char *expr; /* filter expression (arguments or -F), NULL: none */
+	int dflag;  /* -d: classic BPF; -dd, --dump-ebpf: the eBPF that runs it */
 };
 
 /* Output goes through our own buffer and write(2): no stdio locking. */
@@ -75,6 +79,7 @@ struct session {
 	bool dumping;
 	uint64_t start_ns;
 	struct pf_reader *reader; /* -r */
+	struct filter filt;	  /* the filter expression, compiled */
 	uint32_t copy_section;	  /* -r -w: the section whose interfaces are copied */
 	/* interface names by index, filled on first sight */
 	struct {
@@ -269,6 +274,9 @@ static void print_stats(struct capture *c, struct session *s)
 		if (s->not_shown)
 			fprintf(stderr, "%llu packets not shown (count reached)\n", s->not_shown);
 	}
+	if (s->filt.insns)
+		fprintf(stderr, "%llu packets seen by the socket (before the filter expression)\n",
+			(unsigned long long)k.sock_seen);
 	if (c->bad_records)
 		fprintf(stderr, "%llu malformed records ignored\n", c->bad_records);
 }
@@ -288,7 +296,7 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: sockcap [-elnpv] [-t...] [-B KiB] [-c count] [-i interface]\n"
+		"Usage: sockcap [-elnpv] [-t...] [-B KiB] [-c count] [-i interface] [-Q dir]\n"
 		"               [-w file [-C size] [-G seconds] [-W count] [--print]]\n"
 		"               [-s snaplen] [-r file] [-Z user]\n"
 		"\n"
@@ -301,6 +309,8 @@ static void usage(FILE *f)
 		"  -t                      no timestamp; -tt epoch, -ttt delta,\n"
 		"                          -tttt date and time, -ttttt since first\n"
 		"  -p, --no-promiscuous-mode  do not put the interface in promiscuous mode\n"
+		"  -Q, --direction=in|out|inout  packets received, sent, or both (default)\n"
+		"  -D, --list-interfaces   list the interfaces and exit\n"
 		"  -B, --buffer-size=KiB   ring buffer size (default %d)\n"
 		"  -w FILE                 write packets to FILE (pcap; pcapng if it ends\n"
 		"                          in .pcapng); - for standard output\n"
@@ -380,7 +390,54 @@ enum {
 	OPT_NANO,
 	OPT_MICRO,
 	OPT_PRINT,
+	OPT_DUMP_EBPF,
 };
+
+/* -D: every interface with its index, name, state and flags, as tcpdump -D. */
+static int list_interfaces(void)
+{
+	static const struct {
+		short flag;
+		const char *name;
+	} flags[] = {
+		{ IFF_UP, "Up" },
+		{ IFF_RUNNING, "Running" },
+		{ IFF_LOOPBACK, "Loopback" },
+		{ IFF_POINTOPOINT, "Point-to-point" },
+		{ IFF_PROMISC, "Promiscuous" },
+		{ IFF_NOARP, "No ARP" },
+	};
+	struct if_nameindex *all = if_nameindex();
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (!all || fd < 0) {
+		sc_err("listing interfaces: %s", strerror(errno));
+		if (all)
+			if_freenameindex(all);
+		return EXIT_FAILURE;
+	}
+	for (struct if_nameindex *i = all; i->if_index; i++) {
+		struct ifreq ifr = { 0 };
+		const char *sep = "";
+
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->if_name);
+		printf("%u.%s [", i->if_index, i->if_name);
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+			for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+				if (ifr.ifr_flags & flags[f].flag) {
+					printf("%s%s", sep, flags[f].name);
+					sep = ", ";
+				}
+			}
+			if (!(ifr.ifr_flags & IFF_UP))
+				printf("%sDown", sep);
+		}
+		printf("]\n");
+	}
+	close(fd);
+	if_freenameindex(all);
+	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
@@ -394,6 +451,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "nano", no_argument, NULL, OPT_NANO },
 		{ "micro", no_argument, NULL, OPT_MICRO },
 		{ "print", no_argument, NULL, OPT_PRINT },
+		{ "direction", required_argument, NULL, 'Q' },
+		{ "list-interfaces", no_argument, NULL, 'D' },
+		{ "dump-ebpf", no_argument, NULL, OPT_DUMP_EBPF },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
@@ -402,6 +462,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	unsigned long v;
 	int c, tflag = 0;
 	bool wflag_set = false;
+	const char *ffile = NULL;
 
 	memset(o, 0, sizeof(*o));
 	o->promisc = true;
@@ -409,7 +470,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	o->snaplen = MAX_SNAPLEN;
 	o->format = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":B:c:C:eG:hi:lnpr:s:tvw:W:Z:", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":B:c:C:dDeF:G:hi:lnpQ:r:s:tvw:W:Z:", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'B':
@@ -427,6 +488,14 @@ static void parse_args(int argc, char **argv, struct options *o)
 			if (!sc_parse_ulong(optarg, 1, 1000000000000ul, &v))
 				bad_arg("file size (million bytes, at least 1)", optarg);
 			o->dump.rotate_bytes = (uint64_t)v * 1000000;
+			break;
+		case 'd':
+			o->dflag++;
+			break;
+		case 'D':
+			exit(list_interfaces());
+		case 'F':
+			ffile = optarg;
 			break;
 		case 'e':
 			o->print.eflag = 1;
@@ -449,6 +518,16 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			o->promisc = false;
+			break;
+		case 'Q':
+			if (!strcmp(optarg, "in"))
+				o->direction = SC_DIR_IN;
+			else if (!strcmp(optarg, "out"))
+				o->direction = SC_DIR_OUT;
+			else if (!strcmp(optarg, "inout"))
+				o->direction = SC_DIR_INOUT;
+			else
+				bad_arg("direction (in, out or inout)", optarg);
 			break;
 		case 'r':
 			o->rfile = optarg;
@@ -494,6 +573,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case OPT_PRINT:
 			o->print_lines = true;
 			break;
+		case OPT_DUMP_EBPF:
+			o->dflag = 2;
+			break;
 		case OPT_VERSION:
 			printf("sockcap %s\n", PACKAGE_VERSION);
 			exit(EXIT_SUCCESS);
@@ -515,12 +597,17 @@ static void parse_args(int argc, char **argv, struct options *o)
 			exit(EXIT_FAILURE);
 		}
 	}
-	if (optind < argc) {
-		sc_err("unexpected argument '%s' (filter expressions are not supported yet)",
-		       argv[optind]);
-		fprintf(stderr, "Try 'sockcap --help' for more information.\n");
+	if (ffile && optind < argc)
+		bad_usage("a filter expression comes either from -F or from the command line");
+	o->expr = ffile ? filter_read_file(ffile) : filter_join(argv + optind, argc - optind);
+	if (ffile && !o->expr)
 		exit(EXIT_FAILURE);
+	if (o->expr && !o->expr[strspn(o->expr, " \t\r\n")]) {
+		free(o->expr); /* empty: everything, as for tcpdump */
+		o->expr = NULL;
 	}
+	if (o->dflag && !o->expr)
+		o->expr = strdup(""); /* -d shows the program that accepts everything */
 	if (tflag > TS_SINCE_FIRST)
 		bad_arg("timestamp option", "-tttttt");
 	o->print.ts = tflag;
@@ -532,6 +619,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		bad_usage("-W needs -C or -G");
 	if (o->rfile && o->ifname)
 		bad_usage("-r reads a file; it cannot be combined with -i");
+	if (o->rfile && o->direction != SC_DIR_INOUT)
+		bad_usage("-Q chooses the direction of a live capture; it cannot be combined with -r");
 	if (o->rfile && o->dump.rotate_secs)
 		bad_usage("-G rotates files of a live capture; it cannot be combined with -r");
 	if (o->wfile && !strcmp(o->wfile, "-") && (o->dump.rotate_bytes || o->dump.rotate_secs))
@@ -545,6 +634,16 @@ static void parse_args(int argc, char **argv, struct options *o)
 		if (o->dump.fmt == PF_PCAP && o->nano)
 			o->dump.fmt = PF_PCAP_NS;
 	}
+}
+
+/* -d, -dd: show the program and exit. */
+static int dump_program(const struct filter *f, int dflag)
+{
+	if (dflag == 1)
+		filter_dump_classic(f, stdout);
+	else if (filter_dump_ebpf(f, stdout))
+		return EXIT_FAILURE;
+	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 /* Lines go to stdout, or to stderr when the file does. */
@@ -709,6 +808,24 @@ static int run_read(struct options *opt)
 			err = rc;
 			break;
 		}
+		if (opt->expr) {
+			int lt = rd.ifs[p.iface].linktype;
+
+			/* compiled for the link type at hand; files seldom mix them */
+			if (!sess.filt.insns || sess.filt.linktype != lt) {
+				filter_free(&sess.filt);
+				if (filter_compile(&sess.filt, opt->expr, NULL, lt, MAX_SNAPLEN)) {
+					err = -EINVAL;
+					break;
+				}
+				if (opt->dflag) {
+					err = dump_program(&sess.filt, opt->dflag) ? -EIO : 0;
+					break;
+				}
+			}
+			if (!filter_match(&sess.filt, p.data, p.caplen, p.len))
+				continue;
+		}
 		if (opt->wfile) {
 			if (!sess.dumping && (err = start_copy(&sess, &p)))
 				break;
@@ -770,6 +887,14 @@ int main(int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 	}
+	if (opt.expr) {
+		/* before the privilege check: a bad expression is reported to anyone */
+		if (filter_compile(&sess.filt, opt.expr, opt.ifname, 0,
+				   opt.wfile ? opt.snaplen : MAX_SNAPLEN))
+			return EXIT_FAILURE;
+		if (opt.dflag)
+			return dump_program(&sess.filt, opt.dflag);
+	}
 	if (privs_check())
 		return EXIT_FAILURE;
 	if (opt.user && privs_lookup_user(opt.user, &uid, &gid))
@@ -784,6 +909,9 @@ int main(int argc, char **argv)
 	copt.ifname = opt.ifname;
 	copt.promisc = opt.promisc;
 	copt.records = !opt.wfile || opt.print_lines;
+	copt.direction = opt.direction;
+	copt.match = sess.filt.insns;
+	copt.match_len = sess.filt.len;
 	/* without lines the record ring is never read: keep it at one page */
 	copt.ring_bytes = copt.records ? opt.ring_bytes : ring_size(1);
 	copt.on_record = on_record;

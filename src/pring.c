@@ -76,25 +76,26 @@ int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsig
 	return 0;
 }
 
-/* Put the stripped tag back after the two MAC addresses. */
+/*
+ * Put the stripped tag back after the two MAC addresses; the result is cut
+ * at the snap length like any frame, as libpcap does.
+ */
 static void put_tag_back(struct pring *r, const struct tpacket3_hdr *h, struct ring_pkt *p)
 {
 	uint16_t tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+	uint8_t tag[VLAN_HLEN] = { tpid >> 8, tpid & 0xff, h->hv1.tp_vlan_tci >> 8,
+				   h->hv1.tp_vlan_tci & 0xff };
 	uint8_t *d = r->scratch;
 	uint32_t caplen = p->caplen;
 
 	if (caplen < 2 * ETH_ALEN)
 		return; /* no room for the tag: leave the frame as it was cut */
 	memcpy(d, p->data, 2 * ETH_ALEN);
-	d[12] = tpid >> 8;
-	d[13] = tpid & 0xff;
-	d[14] = h->hv1.tp_vlan_tci >> 8;
-	d[15] = h->hv1.tp_vlan_tci & 0xff;
-	if (caplen + VLAN_HLEN > r->snaplen)
-		caplen = r->snaplen - VLAN_HLEN;
+	memcpy(d + 2 * ETH_ALEN, tag, VLAN_HLEN);
 	memcpy(d + 2 * ETH_ALEN + VLAN_HLEN, p->data + 2 * ETH_ALEN, caplen - 2 * ETH_ALEN);
+	caplen += VLAN_HLEN;
 	p->data = d;
-	p->caplen = caplen + VLAN_HLEN;
+	p->caplen = caplen < r->snaplen ? caplen : r->snaplen;
 	p->len += VLAN_HLEN;
 }
 

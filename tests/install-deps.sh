@@ -6,10 +6,12 @@ set -e
 build="autoconf automake make pkg-config gcc libc6-dev clang llvm bpftool
 	libbpf-dev libelf-dev zlib1g-dev libpcap-dev libcap-dev linux-libc-dev
 	groff-base man-db"
-# live tests compare with tcpdump on veth pairs in namespaces; check-vm
-# boots Debian's 6.1 kernel under qemu; bench/ floods with trafgen
+# live tests compare with tcpdump on veth pairs in namespaces and check
+# capture files with tshark and capinfos; check-vm boots Debian's 6.1
+# kernel under qemu; bench/ floods with trafgen and iperf3
 tests="iproute2 tcpdump python3 util-linux procps coreutils
-	qemu-system-x86 busybox-static kmod xz-utils netsniff-ng"
+	qemu-system-x86 busybox-static kmod xz-utils tshark wireshark-common
+	netsniff-ng iperf3"
 
 missing=
 for p in $build $tests; do

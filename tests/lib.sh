@@ -656,3 +656,214 @@ sc_tg() {
 }
 
 sc_find_sockcap
+
+# --------------------------------------------------------------- capture files
+
+# Writes $SC_TMP/pf.py, a reader of classic pcap and pcapng that knows
+# nothing of sockcap's own reader and checks the structure strictly: block
+# lengths (leading and trailing), option lengths and alignment, interface
+# numbers, zero padding, caplen <= len and <= the snap length, timestamp
+# fractions in range, no bytes after the last record. FILE "-" is standard
+# input. It prints one fact a line:
+#
+#   format pcap|pcap-ns|pcapng
+#   header LINKTYPE SNAPLEN                       (pcap)
+#   shb MAJOR.MINOR, shb_hardware|shb_os|shb_userappl TEXT   (pcapng)
+#   idb IFACE LINKTYPE SNAPLEN, if_name IFACE NAME, if_tsresol IFACE VALUE
+#   pkt IFACE TS_NS CAPLEN LEN FLAGS              (FLAGS: epb_flags or -)
+#   isb IFACE TS_NS, isb_NAME IFACE VALUE         (times in ns since 1970)
+#   block TYPE                                    (any other pcapng block)
+#   last header|shb|idb|pkt|isb|block             (the last record's kind)
+#   packets N
+#
+# On a malformed file the last line is "error WHY" and the status is 1.
+sc_write_pf() {
+	[ -f "$SC_TMP/pf.py" ] && return 0
+	cat >"$SC_TMP/pf.py" <<'EOF'
+import struct, sys
+
+def die(why):
+    print("error " + why)
+    sys.exit(1)
+
+path = sys.argv[1]
+data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+out = []
+emit = out.append
+npkt = 0
+last = None
+
+def flush():
+    sys.stdout.write("".join(s + "\n" for s in out))
+    del out[:]
+
+def pad4(n):
+    return (n + 3) & ~3
+
+def read_pcap():
+    global npkt, last
+    for e in "<>":
+        magic, = struct.unpack(e + "I", data[:4])
+        if magic in (0xa1b2c3d4, 0xa1b23c4d):
+            break
+    units = 10**6 if magic == 0xa1b2c3d4 else 10**9
+    if len(data) < 24:
+        die("pcap file header truncated")
+    _, major, minor, _, _, snap, link = struct.unpack(e + "IHHiIII", data[:24])
+    if (major, minor) != (2, 4):
+        die("pcap version %d.%d" % (major, minor))
+    emit("format " + ("pcap" if units == 10**6 else "pcap-ns"))
+    emit("header %d %d" % (link & 0xffff, snap))
+    last = "header"
+    at = 24
+    while at < len(data):
+        if at + 16 > len(data):
+            die("record header truncated at offset %d" % at)
+        sec, frac, caplen, plen = struct.unpack(e + "IIII", data[at:at + 16])
+        if frac >= units:
+            die("timestamp fraction %d out of range at offset %d" % (frac, at))
+        if caplen > plen or caplen > snap:
+            die("caplen %d, len %d, snaplen %d at offset %d" % (caplen, plen, snap, at))
+        if at + 16 + caplen > len(data):
+            die("packet data truncated at offset %d" % at)
+        emit("pkt 0 %d %d %d -" % (sec * 10**9 + frac * (10**9 // units), caplen, plen))
+        npkt += 1
+        last = "pkt"
+        at += 16 + caplen
+
+def options(e, body, at, what):
+    """(code, value) pairs from body[at:], checked against the body's end"""
+    while at < len(body):
+        if at + 4 > len(body):
+            die("%s: option header past the block" % what)
+        code, olen = struct.unpack(e + "HH", body[at:at + 4])
+        if code == 0:
+            if olen != 0 or at + 4 != len(body):
+                die("%s: opt_endofopt with length %d, %d bytes before the end" %
+                    (what, olen, len(body) - at - 4))
+            return
+        if at + 4 + pad4(olen) > len(body):
+            die("%s: option %d of %d bytes past the block" % (what, code, olen))
+        yield code, body[at + 4:at + 4 + olen]
+        at += 4 + pad4(olen)
+
+def text(v):
+    return v.decode("utf-8", "replace").replace("\n", " ")
+
+def read_pcapng():
+    global npkt, last
+    e, at, ifs = "<", 0, []
+    emit("format pcapng")
+    while at < len(data):
+        if at + 12 > len(data):
+            die("block header truncated at offset %d" % at)
+        if data[at:at + 4] == b"\x0a\x0d\x0d\x0a":
+            bom = data[at + 8:at + 12]
+            e = "<" if bom == b"\x4d\x3c\x2b\x1a" else ">" if bom == b"\x1a\x2b\x3c\x4d" else die("bad byte-order magic")
+            ifs = []
+        elif at == 0:
+            die("no section header block at the start")
+        btype, blen = struct.unpack(e + "II", data[at:at + 8])
+        if blen < 12 or blen % 4 or at + blen > len(data):
+            die("block 0x%x at offset %d: length %d" % (btype, at, blen))
+        if struct.unpack(e + "I", data[at + blen - 4:at + blen])[0] != blen:
+            die("block 0x%x at offset %d: trailing length differs" % (btype, at))
+        body = data[at + 8:at + blen - 4]
+        what = "block 0x%x at offset %d" % (btype, at)
+        if btype == 0x0a0d0d0a:
+            if len(body) < 16:
+                die(what + ": too short")
+            major, minor = struct.unpack(e + "HH", body[4:8])
+            emit("shb %d.%d" % (major, minor))
+            names = {2: "shb_hardware", 3: "shb_os", 4: "shb_userappl"}
+            for code, v in options(e, body, 16, what):
+                if code in names:
+                    emit("%s %s" % (names[code], text(v)))
+            last = "shb"
+        elif btype == 1:
+            if len(body) < 8:
+                die(what + ": too short")
+            link, _, snap = struct.unpack(e + "HHI", body[:8])
+            i = len(ifs)
+            units = 10**6
+            emit("idb %d %d %d" % (i, link, snap))
+            for code, v in options(e, body, 8, what):
+                if code == 2:
+                    emit("if_name %d %s" % (i, text(v)))
+                elif code == 9:
+                    if len(v) != 1:
+                        die(what + ": if_tsresol of %d bytes" % len(v))
+                    units = 2**(v[0] & 0x7f) if v[0] & 0x80 else 10**v[0]
+                    emit("if_tsresol %d %d" % (i, v[0]))
+            ifs.append((snap, units))
+            last = "idb"
+        elif btype == 6:
+            if len(body) < 20:
+                die(what + ": too short")
+            i, hi, lo, caplen, plen = struct.unpack(e + "IIIII", body[:20])
+            if i >= len(ifs):
+                die(what + ": interface %d of %d" % (i, len(ifs)))
+            snap, units = ifs[i]
+            if caplen > plen or (snap and caplen > snap):
+                die(what + ": caplen %d, len %d, snaplen %d" % (caplen, plen, snap))
+            if 20 + pad4(caplen) > len(body):
+                die(what + ": packet data past the block")
+            if any(body[20 + caplen:20 + pad4(caplen)]):
+                die(what + ": padding is not zero")
+            flags = "-"
+            for code, v in options(e, body, 20 + pad4(caplen), what):
+                if code == 2:
+                    if len(v) != 4:
+                        die(what + ": epb_flags of %d bytes" % len(v))
+                    flags = "0x%08x" % struct.unpack(e + "I", v)[0]
+            emit("pkt %d %d %d %d %s" % (i, ((hi << 32) | lo) * 10**9 // units, caplen, plen, flags))
+            npkt += 1
+            last = "pkt"
+        elif btype == 5:
+            if len(body) < 12:
+                die(what + ": too short")
+            i, hi, lo = struct.unpack(e + "III", body[:12])
+            if i >= len(ifs):
+                die(what + ": interface %d of %d" % (i, len(ifs)))
+            units = ifs[i][1]
+            emit("isb %d %d" % (i, ((hi << 32) | lo) * 10**9 // units))
+            names = {2: "starttime", 3: "endtime", 4: "ifrecv", 5: "ifdrop",
+                     6: "filteraccept", 7: "osdrop", 8: "usrdeliv"}
+            for code, v in options(e, body, 12, what):
+                if code not in names:
+                    continue
+                if len(v) != 8:
+                    die(what + ": option %d of %d bytes" % (code, len(v)))
+                if code in (2, 3):
+                    h, l = struct.unpack(e + "II", v)
+                    val = ((h << 32) | l) * 10**9 // units
+                else:
+                    val, = struct.unpack(e + "Q", v)
+                emit("isb_%s %d %d" % (names[code], i, val))
+            last = "isb"
+        else:
+            emit("block 0x%x" % btype)
+            last = "block"
+        at += blen
+        if len(out) > 4096:
+            flush()
+
+if len(data) < 4:
+    die("%d bytes: no file header" % len(data))
+if data[:4] == b"\x0a\x0d\x0d\x0a":
+    read_pcapng()
+elif data[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d"):
+    read_pcap()
+else:
+    die("not a pcap or pcapng file (magic %s)" % data[:4].hex())
+emit("last %s" % last)
+emit("packets %d" % npkt)
+flush()
+EOF
+}
+
+# sc_pf FILE: what $SC_TMP/pf.py finds in FILE (see sc_write_pf).
+sc_pf() {
+	sc_write_pf
+	"$SC_PYTHON" "$SC_TMP/pf.py" "$1"
+}

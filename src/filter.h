@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* \summary: tcpdump filter expressions: compiled by libpcap, shown, matched */
+#ifndef SOCKCAP_FILTER_H
+#define SOCKCAP_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/filter.h>
+
+struct filter {
+	char *expr;		  /* the expression, as given */
+	struct sock_filter *insns; /* classic BPF, as pcap_compile made it */
+	unsigned int len;
+	int linktype; /* DLT_ the program was compiled for */
+};
+
+/*
+ * Join the words of argv into one expression, as tcpdump does. NULL when
+ * there are none.
+ */
+char *filter_join(char **argv, int argc);
+/* The expression in a file (-F), '#' comments and all. NULL on error (reported). */
+char *filter_read_file(const char *path);
+
+/*
+ * Compile expr for a live capture on ifname (a libpcap handle on the
+ * interface, so "vlan" reads the tag the kernel took out of the frame, as
+ * tcpdump's filter does), or, with ifname NULL, for a file's link type.
+ * On failure prints libpcap's message on one line and returns -EINVAL.
+ */
+int filter_compile(struct filter *f, const char *expr, const char *ifname, int linktype,
+		   uint32_t snaplen);
+/* -d: the classic program as tcpdump -d shows it. */
+void filter_dump_classic(const struct filter *f, FILE *out);
+/* -dd: the eBPF program that runs it in the kernel (as loaded with -w or not). */
+int filter_dump_ebpf(const struct filter *f, FILE *out);
+/* The snap length for a packet of a file (user space, libpcap's interpreter). */
+uint32_t filter_match(const struct filter *f, const uint8_t *data, uint32_t caplen,
+		      uint32_t len);
+void filter_free(struct filter *f);
+
+#endif /* SOCKCAP_FILTER_H */
