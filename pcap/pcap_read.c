@@ -474,11 +474,13 @@ int pf_reader_open(struct pf_reader *r, FILE *f)
 	r->f = f;
 	if (!f)
 		return fail(r, -EINVAL, "no input");
-	rc = get(r, h, 4, true, "file header");
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
+	n = fread(h, 1, 4, f);
+	if (n < 4 && ferror(f))
+		return fail(r, -EIO, "read error: %s", strerror(errno ? errno : EIO));
+	if (n == 0)
 		return fail(r, -EINVAL, "empty file (not a pcap or pcapng file)");
+	if (n < 4) /* too short for any magic number */
+		return fail(r, -EINVAL, "not a pcap or pcapng file");
 	memcpy(&magic, h, 4);
 	switch (magic) {
 	case PCAP_MAGIC_US:

@@ -168,19 +168,19 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 		.flags = pf_flags_from_pkttype(rp->pkttype),
 		.data = rp->data,
 	};
-	int err;
 
 	if (s->opt->count && s->written >= s->opt->count) {
 		s->not_written++;
 		return 0;
 	}
-	if (dump_failed(&s->dump)) { /* stopping: still counted while draining */
+	/*
+	 * After a write error (reported, and ending the capture) packets are
+	 * still counted: the rest of this block and what is drained.
+	 */
+	if (dump_failed(&s->dump) || dump_packet(&s->dump, &p)) {
 		s->after_error++;
 		return 0;
 	}
-	err = dump_packet(&s->dump, &p);
-	if (err)
-		return err;
 	s->written++;
 	return 0;
 }
@@ -966,9 +966,12 @@ int main(int argc, char **argv)
 	while (!stop_requested) {
 		err = capture_poll(&cap, POLL_MS);
 		if (err) {
-			/* a file error was reported where it happened */
-			if (!sess.dumping || !dump_failed(&sess.dump))
-				sc_err("reading packets: %s", strerror(-err));
+			sc_err("reading packets: %s", strerror(-err));
+			status = EXIT_FAILURE;
+			break;
+		}
+		/* a file error was reported where it happened */
+		if (sess.dumping && dump_failed(&sess.dump)) {
 			status = EXIT_FAILURE;
 			break;
 		}

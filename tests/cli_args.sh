@@ -66,14 +66,51 @@ bad "-B" -B
 bad "-i" -i
 bad "--interface" --interface
 bad "--buffer-size" --buffer-size
-bad "'extra'" -i lo extra
-bad "'extra'" extra
+# filter expressions: libpcap's message, before anything starts
+bad "syntax error" -i lo 'tcp port'
+bad "syntax error" 'tcp port'
+bad "expression rejects all packets" -i lo 'udp and not udp'
+bad "-F" -i lo -F /dev/null udp
+bad "/nonexistent-filter" -i lo -F /nonexistent-filter
+bad "direction" -Q sideways
+bad "-Q" -Q in -r /dev/null
 bad "-tttttt" -tttttt
 # options that take no argument, given one
 bad "--version" --version=1
 bad "--debug" --debug=1
 bad "--help" --help=1
 bad "--no-promiscuous-mode" --no-promiscuous-mode=1
+# capture files: snap length (0 to 262144, as tcpdump), rotation, format
+bad "'65536000'" -s 65536000
+bad "'262145'" -s 262145
+bad "'-1'" -s -1
+bad "'abc'" -s abc
+bad "'0'" -C 0
+bad "'x'" -C x
+bad "'0'" -G 0
+bad "'0'" -W 0
+bad "'pcapx'" --format pcapx
+bad "-W needs -C or -G" -w "$SC_TMP/w.pcap" -W 3
+[ -e "$SC_TMP/w.pcap" ] && sc_fail "-w FILE -W 3 created FILE"
+bad "need -w" -W 3
+bad "need -w" -C 1
+bad "need -w" -G 1
+bad "need -w" --print
+bad "need -w" --format pcapng
+bad "-w" -w ''
+bad "-w" -i lo -w ''
+bad "-C and -G need a file name" -w - -C 1
+bad "-C and -G need a file name" -w - -G 1
+# reading: the error names the file and says what is wrong with it
+bad "/nonexistent: No such file or directory" -r /nonexistent
+printf 'hello, this is not a capture file\n' >"$SC_TMP/text"
+bad "$SC_TMP/text: not a pcap or pcapng file" -r "$SC_TMP/text"
+printf 'vm\n' >"$SC_TMP/short" # as short as many an /etc/hostname
+bad "$SC_TMP/short: not a pcap or pcapng file" -r "$SC_TMP/short"
+: >"$SC_TMP/empty"
+bad "$SC_TMP/empty: empty file" -r "$SC_TMP/empty"
+bad "$SC_TMP: " -r "$SC_TMP"
+bad "cannot be combined with -i" -r /nonexistent -i lo
 
 for h in --help -h; do
 	run "$h"
@@ -81,7 +118,8 @@ for h in --help -h; do
 	[ -s "$err" ] && sc_fail "sockcap $h: printed on stderr: $(head -n 3 "$err")"
 	first=$(head -n 1 "$out")
 	[[ $first == "Usage: sockcap"* ]] || sc_fail "sockcap $h: first line '$first' is not 'Usage: sockcap ...'"
-	for opt in -i -c -e -v -l -t -p -B --buffer-size --debug --help --version; do
+	for opt in -i -c -e -v -l -t -p -B --buffer-size --debug --help --version \
+		-w -r -s -C -G -W -Z --format --nano --print; do
 		grep -q -e "$opt" "$out" || sc_fail "sockcap $h: usage does not mention $opt"
 	done
 done

@@ -472,7 +472,9 @@ sc_log "tcpdump saw $(sc_lines "$SC_TMP/td.fields") packets on vA, $n_td of them
 tcpdump -n -e -r "$SC_TMP/td.pcap" 2>/dev/null | awk '{ d = $4; sub(/,$/, "", d); print $2, d }' >"$SC_TMP/td.macs"
 sc_check_eq "tcpdump -e and tshark: packets in tcpdump's file" \
 	"$(sc_lines "$SC_TMP/td.fields")" "$(sc_lines "$SC_TMP/td.macs")"
-paste -d ' ' "$SC_TMP/td.macs" <(awk -F '\t' '{ print ($9 == "" ? "-" : $9), $6 }' "$SC_TMP/td.fields") |
+# (a temporary file, not <(...): the test VM has no /dev/fd)
+awk -F '\t' '{ print ($9 == "" ? "-" : $9), $6 }' "$SC_TMP/td.fields" >"$SC_TMP/td.proto"
+paste -d ' ' "$SC_TMP/td.macs" "$SC_TMP/td.proto" |
 	awk -v me="$MA" '$3 !~ /^(130|131|132|133|143)$/ {
 		if ($1 == me) { dir = 2; rx = "-" }
 		else {

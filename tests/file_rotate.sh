@@ -1,0 +1,454 @@
+#!/bin/bash
+# Capture files and their rotation, on a link that carries nothing but the
+# test's own datagrams (1400 bytes of UDP each, so every record has the
+# same size and every count is known):
+#  - -C 1: FILE, FILE1, FILE2, ...; each file valid alone, each but the last
+#    just over 1,000,000 bytes (its last packet crossed the limit), all
+#    packets together are the ones captured, in order;
+#  - -C 1 -W 3: FILE0..FILE2 only, the oldest overwritten: the three files
+#    hold the last three parts of the sequence, with the packet counts and
+#    timestamps that follow from that;
+#  - pcapng with -C 1: every file has its own section header, interface
+#    description (tshark shows the interface name in each) and interface
+#    statistics block;
+#  - -G 1 -W 3 with a strftime pattern on a link without any packet: exactly
+#    three (empty, valid) files, made by the timer, then exit 0 with
+#    "maximum file limit reached";
+#  - -G 1 and -C 1 together: numbered files within each period;
+#  - -s 0 writes snap length 262144 into the file header, -s 100 cuts
+#    packets to 100 bytes.
+# Files are checked by capinfos, by tshark where the content matters, and by
+# a small parser of the records here (record boundaries, sizes, order).
+. "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+
+sc_need_root
+sc_need_cmd ip iproute2
+sc_need_cmd sysctl procps
+sc_need_cmd timeout coreutils
+sc_need_cmd capinfos tshark
+sc_need_cmd tshark tshark
+sc_need_cmd "$SC_PYTHON" python3
+sc_init
+sc_write_tg
+sc_quiet_link
+
+PAYLOAD=1400
+FRAME=$((14 + 20 + 8 + PAYLOAD))
+LIMIT=1000000 # -C 1
+
+# ----------------------------------------------------------------- helpers
+
+# The records of each file, independently of sockcap's reader: one line per
+# file with its format, packet count, first and last timestamp (ns), where
+# the last packet record starts and ends, the file size, the bytes after the
+# last complete record, the snap length, the captured and wire length of the
+# last packet, and for pcapng the blocks in order ("SHB,IDB(vA),EPB*686,ISB").
+cat >"$SC_TMP/layout.py" <<'EOF'
+import struct, sys
+
+def scan(path):
+    d = open(path, "rb").read()
+    r = dict(fmt="?", n=0, first=0, last=0, lstart=0, lend=0, size=len(d),
+             tail=0, snap=0, cap=0, len=0, blocks=[], why="-")
+
+    def packet(start, end, ts, cap, wire):
+        if not r["n"]:
+            r["first"] = ts
+        r["n"] += 1
+        r["last"], r["lstart"], r["lend"], r["cap"], r["len"] = ts, start, end, cap, wire
+
+    def block(name):
+        b = r["blocks"]
+        if name == "EPB" and b and b[-1][0] == "EPB":
+            b[-1][1] += 1
+        else:
+            b.append([name, 1])
+
+    magic = d[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = "<" if magic[0] in (0xd4, 0x4d) else ">"
+        ns = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+        r["fmt"] = "pcap-ns" if ns else "pcap"
+        if len(d) < 24:
+            r["tail"] = len(d)
+            return r
+        r["snap"] = struct.unpack(e + "I", d[16:20])[0]
+        at = 24
+        while len(d) - at >= 16:
+            sec, frac, cap, wire = struct.unpack(e + "IIII", d[at:at + 16])
+            if at + 16 + cap > len(d):
+                break
+            packet(at, at + 16 + cap, sec * 10**9 + frac * (1 if ns else 1000), cap, wire)
+            at += 16 + cap
+        r["tail"] = len(d) - at
+        return r
+    if magic != b"\x0a\x0d\x0d\x0a":
+        r["why"] = "not-a-capture-file"
+        return r
+    r["fmt"], e, at, res = "pcapng", "<", 0, []
+    while at < len(d):
+        if len(d) - at < 12:
+            break
+        if d[at:at + 4] == b"\x0a\x0d\x0d\x0a":
+            e = "<" if d[at + 8:at + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+            res = []
+        btype, blen = struct.unpack(e + "II", d[at:at + 8])
+        if blen < 12 or blen % 4:
+            r["why"] = "bad-block-length-%d-at-%d" % (blen, at)
+            break
+        if at + blen > len(d):
+            break
+        if struct.unpack(e + "I", d[at + blen - 4:at + blen])[0] != blen:
+            r["why"] = "trailing-length-differs-at-%d" % at
+            break
+        body = d[at + 8:at + blen - 4]
+        if btype == 0x0a0d0d0a:
+            block("SHB")
+        elif btype == 1:
+            name, units, o = "", 10**6, 8
+            r["snap"] = struct.unpack(e + "I", body[4:8])[0]
+            while o + 4 <= len(body):
+                code, olen = struct.unpack(e + "HH", body[o:o + 4])
+                if code == 0:
+                    break
+                val = body[o + 4:o + 4 + olen]
+                if code == 2:
+                    name = val.decode("ascii", "replace")
+                elif code == 9:
+                    units = 2**(val[0] & 0x7f) if val[0] & 0x80 else 10**val[0]
+                o += 4 + (olen + 3) // 4 * 4
+            res.append(units)
+            block("IDB(%s)" % name)
+        elif btype == 6:
+            iface, hi, lo, cap, wire = struct.unpack(e + "IIIII", body[:20])
+            ts = ((hi << 32) | lo) * 10**9 // res[iface]
+            packet(at, at + blen, ts, cap, wire)
+            block("EPB")
+        elif btype == 5:
+            block("ISB")
+        else:
+            block("type%d" % btype)
+        at += blen
+    r["tail"] = len(d) - at
+    return r
+
+for path in sys.argv[1:]:
+    r = scan(path)
+    blocks = ",".join(b if n == 1 and b != "EPB" else "%s*%d" % (b, n) for b, n in r["blocks"])
+    print(path, r["fmt"], r["n"], r["first"], r["last"], r["lstart"], r["lend"], r["size"],
+          r["tail"], r["snap"], r["cap"], r["len"], blocks or "-", r["why"])
+EOF
+
+declare -A L_fmt L_n L_first L_last L_lstart L_lend L_snap L_cap L_len L_blocks
+declare -A CI_n
+
+# inspect WHAT FILE...: capinfos must read every file without complaint and
+# count what the parser above counts; every file must end on a record
+# boundary. Fills the L_* and CI_n arrays. (capinfos and the parser run once
+# for all files: each start costs seconds in an emulated VM.)
+inspect() {
+	local what=$1 f fmt n first last ls le tail snap cap len blocks why
+	shift
+	if ! capinfos -T -r -c -M "$@" >"$SC_TMP/ci.out" 2>"$SC_TMP/ci.err"; then
+		sc_fail "$what: capinfos failed: $(grep -v '^Running as user' "$SC_TMP/ci.err" | head -c 400)"
+	elif grep -q -v -e '^Running as user "root"' -e '^$' "$SC_TMP/ci.err"; then
+		sc_fail "$what: capinfos complained: $(grep -v '^Running as user' "$SC_TMP/ci.err" | head -c 400)"
+	fi
+	while IFS=$'\t' read -r f n; do
+		CI_n[$f]=$n
+	done <"$SC_TMP/ci.out"
+	"$SC_PYTHON" "$SC_TMP/layout.py" "$@" >"$SC_TMP/layout.out" ||
+		sc_die "$what: the record parser failed"
+	while read -r f fmt n first last ls le _ tail snap cap len blocks why; do
+		L_fmt[$f]=$fmt L_n[$f]=$n L_first[$f]=$first L_last[$f]=$last L_lstart[$f]=$ls
+		L_lend[$f]=$le L_snap[$f]=$snap L_cap[$f]=$cap
+		L_len[$f]=$len L_blocks[$f]=$blocks
+		[ "$why" = - ] || sc_fail "$what: ${f##*/}: $why"
+		[ "$tail" = 0 ] || sc_fail "$what: ${f##*/}: $tail bytes after the last complete record"
+		sc_check_eq "$what: ${f##*/}: packets, capinfos vs the records" "$n" "${CI_n[$f]:-none}"
+	done <"$SC_TMP/layout.out"
+}
+
+# tshark_names WHAT FILE: tshark reads FILE without complaint and names the
+# interface of every packet vA; the number of packets goes to TS_N.
+tshark_names() {
+	TS_N=x
+	if ! tshark -r "$2" -T fields -e frame.interface_name >"$SC_TMP/ts.out" 2>"$SC_TMP/ts.err"; then
+		sc_fail "$1: tshark -r ${2##*/} failed: $(head -c 300 "$SC_TMP/ts.err")"
+		return 1
+	fi
+	if grep -q -v -e '^Running as user "root"' -e '^$' "$SC_TMP/ts.err"; then
+		sc_fail "$1: tshark -r ${2##*/} complained: $(head -c 300 "$SC_TMP/ts.err")"
+	fi
+	TS_N=$(sc_lines "$SC_TMP/ts.out")
+	[ "${3:-}" = names ] || return 0
+	local other
+	other=$(grep -c -v -x vA "$SC_TMP/ts.out")
+	[ "$other" -eq 0 ] || sc_fail "$1: tshark: $other packets in ${2##*/} without interface name vA"
+}
+
+# list_dir DIR: the names of the files in DIR in the array GOT, numbered
+# names in numeric order (rot.pcap, rot.pcap1, ..., rot.pcap10). (No process
+# substitution: the test VM has no /dev/fd.)
+list_dir() {
+	(cd "$1" && LC_ALL=C ls -1 | sort -V) >"$SC_TMP/ls.out"
+	mapfile -t GOT <"$SC_TMP/ls.out"
+}
+
+# flood COUNT: COUNT datagrams of PAYLOAD bytes from B to a host that is
+# not there, so they reach vA as frames for another host; SENT says how
+# many left.
+flood() {
+	local out
+	out=$(sc_tg "$B" flood 198.18.0.99 40000 "$1" 60 "$PAYLOAD") || sc_die "flood sender failed: $out"
+	SENT=$(sed -n -E 's/^sent ([0-9]+) failed ([0-9]+)$/\1/p' <<<"$out")
+	[ -n "$SENT" ] || sc_die "flood sender said '$out'"
+}
+
+# stopped NAME WHAT SENT: NAME was stopped; exit status 0 and the
+# statistics say every datagram was written.
+stopped() {
+	sc_check_eq "$2: exit status" 0 "$SC_RC"
+	sc_stats "$SC_TMP/$1.err" || return 1
+	sc_check_eq "$2: packets received by filter" "$3" "$SC_RECEIVED"
+	sc_check_eq "$2: packets dropped by kernel" 0 "$SC_DROPPED"
+	sc_check_eq "$2: packets captured" "$3" "$SC_CAPTURED"
+}
+
+# records_per_file HEADER RECORD: packets in a full -C 1 file, the first
+# record after which the file is larger than the limit.
+records_per_file() { echo $(((LIMIT - $1) / $2 + 1)); }
+
+# check_sequence WHAT FORMAT_RE DIR NAME...: NAME... are the files of one
+# rotation sequence in order: each valid, of FORMAT, ending where the limit
+# was crossed (all but the last above it, no record started above it),
+# timestamps in order. Sets SEQ_PACKETS.
+check_sequence() {
+	local what=$1 fre=$2 dir=$3 f prev="" last
+	shift 3
+	if [ $# -eq 0 ]; then
+		sc_fail "$what: no files"
+		return 1
+	fi
+	local paths=()
+	for f; do paths+=("$dir/$f"); done
+	inspect "$what" "${paths[@]}"
+	SEQ_PACKETS=0
+	last=${paths[${#paths[@]} - 1]}
+	for f in "${paths[@]}"; do
+		if [ -z "${L_n[$f]+set}" ]; then
+			sc_fail "$what: ${f##*/} is missing"
+			continue
+		fi
+		[[ ${L_fmt[$f]} =~ ^($fre)$ ]] || sc_fail "$what: ${f##*/} is ${L_fmt[$f]}, not $fre"
+		SEQ_PACKETS=$((SEQ_PACKETS + L_n[$f]))
+		[ "${L_n[$f]}" -ge 1 ] || sc_fail "$what: ${f##*/} has no packet"
+		[ "${L_lstart[$f]}" -le $LIMIT ] ||
+			sc_fail "$what: ${f##*/}: a record starts at ${L_lstart[$f]}, beyond $LIMIT bytes (rotated too late)"
+		if [ "$f" != "$last" ] && [ "${L_lend[$f]}" -le $LIMIT ]; then
+			sc_fail "$what: ${f##*/} ends at ${L_lend[$f]} bytes, not above $LIMIT (rotated too early)"
+		fi
+		if [ -n "$prev" ] && [ "${L_first[$f]}" -lt "${L_last[$prev]}" ]; then
+			sc_fail "$what: ${f##*/} starts before ${prev##*/} ends"
+		fi
+		prev=$f
+	done
+}
+
+# ------------------------------------------------------------ -C 1
+d=$SC_TMP/c1
+mkdir "$d"
+sc_sockcap c1 "$A" -i vA -C 1 -w "$d/rot.pcap"
+flood 3000
+sc_stop c1 TERM
+stopped c1 "-C 1" "$SENT"
+list_dir "$d"
+rec=$((16 + FRAME))
+k=$(records_per_file 24 $rec)
+nfiles=$(((SENT + k - 1) / k))
+want=(rot.pcap)
+for ((i = 1; i < nfiles; i++)); do want+=("rot.pcap$i"); done
+sc_check_eq "-C 1: files for $SENT packets of $rec bytes ($k a file)" "${want[*]}" "${GOT[*]}"
+check_sequence "-C 1" pcap "$d" "${want[@]}"
+sc_check_eq "-C 1: packets in all files" "$SENT" "$SEQ_PACKETS"
+for f in "${want[@]}"; do
+	[ -n "${L_n[$d/$f]+set}" ] || continue
+	sc_check_eq "-C 1: ${f}: snap length" 262144 "${L_snap[$d/$f]}"
+	sc_check_eq "-C 1: ${f}: last packet, captured and wire length" "$FRAME $FRAME" \
+		"${L_cap[$d/$f]} ${L_len[$d/$f]}"
+done
+# tshark on the first and the last file (each run costs seconds in a VM)
+for f in "${want[0]}" "${want[${#want[@]} - 1]}"; do
+	tshark_names "-C 1" "$d/$f" && sc_check_eq "-C 1: tshark: packets in $f" "${L_n[$d/$f]:-none}" "$TS_N"
+done
+sc_log "-C 1: $SENT packets in ${#GOT[@]} files"
+
+# ------------------------------------------------------------ -C 1 -W 3
+# The sequence is 0, 1, 2, 0, 1, 2, ...: with F parts of k packets (the
+# last one shorter) the three files are parts F-3, F-2 and F-1.
+d=$SC_TMP/w3
+mkdir "$d"
+sc_sockcap w3 "$A" -i vA -C 1 -W 3 -w "$d/rot.pcap"
+flood 4000
+sc_stop w3 TERM
+stopped w3 "-C 1 -W 3" "$SENT"
+list_dir "$d"
+sc_check_eq "-C 1 -W 3: files" "rot.pcap0 rot.pcap1 rot.pcap2" "${GOT[*]}"
+parts=$(((SENT + k - 1) / k))
+if [ "$parts" -lt 4 ]; then
+	sc_fail "-C 1 -W 3: only $SENT datagrams left the sender, too few to wrap around"
+elif [ "${#GOT[@]}" -eq 3 ]; then
+	order=()
+	for ((p = parts - 3; p < parts; p++)); do order+=("rot.pcap$((p % 3))"); done
+	check_sequence "-C 1 -W 3 (oldest first)" pcap "$d" "${order[@]}"
+	sc_check_eq "-C 1 -W 3: packets in ${order[*]}" \
+		"$k $k $((SENT - (parts - 1) * k))" \
+		"${L_n[$d/${order[0]}]:-none} ${L_n[$d/${order[1]}]:-none} ${L_n[$d/${order[2]}]:-none}"
+	sc_log "-C 1 -W 3: $SENT packets in $parts parts; kept ${order[*]}"
+fi
+
+# ------------------------------------------------------------ pcapng -C 1
+d=$SC_TMP/ng
+mkdir "$d"
+sc_sockcap ng "$A" -i vA -C 1 -w "$d/rot.pcapng"
+flood 1500
+sc_stop ng TERM
+stopped ng "pcapng -C 1" "$SENT"
+list_dir "$d"
+check_sequence "pcapng -C 1" pcapng "$d" "${GOT[@]}"
+# enhanced packet block: 28 bytes, data padded to 4, epb_flags 12, length 4;
+# the header is what comes before the first file's first packet
+rec=$((28 + (FRAME + 3) / 4 * 4 + 12 + 4))
+hdr=$((${L_lend[$d/rot.pcapng]:-0} - ${L_n[$d/rot.pcapng]:-0} * rec))
+k=$(records_per_file "$hdr" "$rec")
+nfiles=$(((SENT + k - 1) / k))
+want=(rot.pcapng)
+for ((i = 1; i < nfiles; i++)); do want+=("rot.pcapng$i"); done
+sc_check_eq "pcapng -C 1: files for $SENT packets ($k a file)" "${want[*]}" "${GOT[*]}"
+sc_check_eq "pcapng -C 1: packets in all files" "$SENT" "$SEQ_PACKETS"
+for f in "${GOT[@]}"; do
+	[[ ${L_blocks[$d/$f]} =~ ^SHB,IDB\(vA\),EPB(\*[0-9]+)?,ISB$ ]] ||
+		sc_fail "pcapng -C 1: $f: blocks ${L_blocks[$d/$f]}, not SHB, IDB(vA), packets, ISB"
+	tshark_names "pcapng -C 1" "$d/$f" names &&
+		sc_check_eq "pcapng -C 1: tshark: packets in $f" "${L_n[$d/$f]}" "$TS_N"
+done
+
+# ------------------------------------------------------------ -G 1 -W 3
+# Nothing crosses the link: the files come from the timer alone.
+d=$SC_TMP/g
+mkdir "$d"
+sc_sockcap g "$A" -i vA -G 1 -W 3 -w "$d/cap-%s.pcap"
+t0=$EPOCHREALTIME # the first file was opened just before the "listening" line
+if sc_wait g 60; then
+	t1=$EPOCHREALTIME
+	sc_check_eq "-G 1 -W 3: exit status" 0 "$SC_RC"
+	sc_expect_line "-G 1 -W 3: limit message" '^sockcap: maximum file limit reached: 3$' "$SC_TMP/g.err"
+	extra=$(grep -v -E -e '^sockcap: listening on vA, link-type EN10MB \(Ethernet\), snapshot length 262144 bytes$' \
+		-e '^sockcap: maximum file limit reached: 3$' \
+		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel)$' "$SC_TMP/g.err")
+	[ -z "$extra" ] || sc_fail "-G 1 -W 3: unexpected lines on stderr: $extra"
+	sc_stats "$SC_TMP/g.err" && sc_check_eq "-G 1 -W 3: packets captured" 0 "$SC_CAPTURED"
+	# three periods, the first of them partial: at least two seconds
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 1.8) }' ||
+		sc_fail "-G 1 -W 3: three 1 s files took only $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s"
+else
+	sc_fail "-G 1 -W 3: still running 60 s after it started"
+	sc_stop g TERM
+fi
+list_dir "$d"
+sc_check_eq "-G 1 -W 3: number of files" 3 "${#GOT[@]}"
+prev=
+for f in "${GOT[@]}"; do
+	if [[ $f =~ ^cap-([0-9]+)\.pcap$ ]]; then
+		t=${BASH_REMATCH[1]}
+		[ -z "$prev" ] || [ "$t" -ge $((prev + 1)) ] ||
+			sc_fail "-G 1 -W 3: $f opened less than a second after cap-$prev.pcap"
+		prev=$t
+	else
+		sc_fail "-G 1 -W 3: file '$f' does not match cap-%s.pcap"
+	fi
+done
+if [ "${#GOT[@]}" -gt 0 ]; then
+	paths=()
+	for f in "${GOT[@]}"; do paths+=("$d/$f"); done
+	inspect "-G 1 -W 3" "${paths[@]}"
+	for f in "${paths[@]}"; do
+		sc_check_eq "-G 1 -W 3: ${f##*/}: format and packets" "pcap 0" "${L_fmt[$f]} ${L_n[$f]}"
+	done
+fi
+
+# ------------------------------------------------------------ -G 1 -C 1
+# Bursts more than a second apart, each larger than the size limit: -C
+# numbers the files within a period, -G starts a new name for the next.
+d=$SC_TMP/gc
+mkdir "$d"
+sc_sockcap gc "$A" -i vA -G 1 -C 1 -w "$d/gc-%s.pcap"
+total=0
+for _ in 1 2; do
+	flood 2500
+	total=$((total + SENT))
+	sleep 1.5
+done
+sc_stop gc TERM
+stopped gc "-G 1 -C 1" "$total"
+list_dir "$d"
+declare -A period=()
+for f in "${GOT[@]}"; do
+	if [[ $f =~ ^gc-([0-9]+)\.pcap([0-9]*)$ ]]; then
+		period[${BASH_REMATCH[1]}]+=" ${BASH_REMATCH[2]:-0}"
+	else
+		sc_fail "-G 1 -C 1: file '$f' does not match gc-%s.pcap[N]"
+	fi
+done
+sum=0 numbered=0 busy=0
+for t in $(printf '%s\n' "${!period[@]}" | sort -n); do
+	# the files of one period, in sequence order: gc-T.pcap, gc-T.pcap1, ...
+	read -r -a seqs <<<"$(tr ' ' '\n' <<<"${period[$t]}" | sort -n | tr '\n' ' ')"
+	names=()
+	for ((i = 0; i < ${#seqs[@]}; i++)); do
+		sc_check_eq "-G 1 -C 1: sequence numbers of period $t" "$i" "${seqs[i]}" || break
+		if [ "$i" -eq 0 ]; then names+=("gc-$t.pcap"); else names+=("gc-$t.pcap$i"); fi
+	done
+	[ "${#names[@]}" -gt 1 ] && numbered=1
+	# a period without packets has one empty file; check_sequence wants packets
+	paths=()
+	for f in "${names[@]}"; do paths+=("$d/$f"); done
+	inspect "-G 1 -C 1" "${paths[@]}"
+	if [ "${#names[@]}" -eq 1 ] && [ "${L_n[${paths[0]}]}" -eq 0 ]; then
+		continue
+	fi
+	busy=$((busy + 1))
+	check_sequence "-G 1 -C 1: period $t" pcap "$d" "${names[@]}"
+	sum=$((sum + SEQ_PACKETS))
+done
+sc_check_eq "-G 1 -C 1: packets in all files" "$total" "$sum"
+[ "$busy" -ge 2 ] || sc_fail "-G 1 -C 1: packets in $busy period(s), expected the two bursts in different ones"
+[ "$numbered" = 1 ] || sc_fail "-G 1 -C 1: no period has a second (numbered) file"
+sc_log "-G 1 -C 1: $total packets in ${#GOT[@]} files, $busy periods with packets"
+
+# ------------------------------------------------------------ -s
+for s in 0 100; do
+	d=$SC_TMP/s$s
+	mkdir "$d"
+	want_snap=$s
+	[ "$s" = 0 ] && want_snap=262144
+	sc_sockcap "s$s" "$A" -i vA -s "$s" -w "$d/snap.pcap"
+	sc_expect_line "-s $s: listening line" \
+		"^sockcap: listening on vA, link-type EN10MB \\(Ethernet\\), snapshot length $want_snap bytes\$" \
+		"$SC_TMP/s$s.err"
+	flood 3
+	sc_stop "s$s" TERM
+	stopped "s$s" "-s $s" "$SENT"
+	inspect "-s $s" "$d/snap.pcap"
+	if capinfos -T -r -l "$d/snap.pcap" >"$SC_TMP/ci.out" 2>/dev/null; then
+		sc_check_eq "-s $s: snap length in the file header (capinfos)" "$want_snap" \
+			"$(cut -f 2 "$SC_TMP/ci.out")"
+	else
+		sc_fail "-s $s: capinfos -l failed"
+	fi
+	cap=$FRAME
+	[ "$s" = 100 ] && cap=100
+	sc_check_eq "-s $s: captured and wire length" "$cap $FRAME" "${L_cap[$d/snap.pcap]} ${L_len[$d/snap.pcap]}"
+done
+
+sc_done

@@ -1,0 +1,162 @@
+#!/bin/bash
+# Reading capture files (-r) against expected output kept in tests/golden/.
+# No network and no privileges needed.
+#
+# The inputs were captured once in two throwaway network namespaces joined
+# by a veth pair, with the traffic tests/live_veth.sh sends (ARP, UDP, a TCP
+# connection, ICMP and ICMPv6 echo with neighbour discovery, IPv6 UDP, a
+# broadcast, a frame for another host, two 802.1Q-tagged frames) and two
+# datagrams on lo, by five writers at the same time:
+#   tcpdump-us.pcap  tcpdump 4.99 -w (classic pcap, microseconds)
+#   tcpdump-ns.pcap  tcpdump --time-stamp-precision=nano -w (nanosecond magic)
+#   dumpcap.pcapng   dumpcap 4.0 -i vA -i lo (if_name, two interfaces, no
+#                    epb_flags)
+#   sockcap.pcapng   sockcap -w (if_name, and epb_flags for the direction)
+#   snap60.pcap      sockcap -s 60 -w (every packet cut to 60 bytes)
+# and derived from those:
+#   bigendian.pcap   tcpdump-us.pcap with every header field byte-swapped,
+#                    as a big-endian machine writes it
+#   cut.pcap         tcpdump-us.pcap cut in the middle of packet 20's data
+#   cut.pcapng       sockcap.pcapng cut inside its 20th packet block
+#
+# FILE.out is sockcap's output for "-r FILE -tt -n", FILE.ev.out for
+# "-r FILE -tt -n -e -v", FILE.err its standard error (none: empty). Each
+# was checked against "tcpdump -n -S -tt -r FILE" (with -e, and -v for the
+# IP header fields, for the .ev.out files): the same packets in the same
+# order with the same timestamps and text, apart from the differences
+# sockcap(8) documents:
+#  - pcapng: a column with the interface name, and one with the direction
+#    when the file has epb_flags (in sockcap.pcapng the directions were also
+#    checked against the MAC addresses and tshark's packet_flags_direction);
+#    classic pcap has neither;
+#  - no TCP options, no neighbour discovery target or options, and an ICMP
+#    unreachable message without the quoted datagram;
+#  - without -e, a VLAN tag shows as "vlan ID, p PRIO, " before the packet;
+#  - -v adds the IP header fields as tcpdump -v prints them, nothing else
+#    (no checksum checks, no ARP address lengths);
+#  - a header cut short by the snap length ends decoding with a marker such
+#    as "[|udp]" (without the ports tcpdump still prints), and a neighbour
+#    solicitation is complete for sockcap without its target.
+# For the cut files tcpdump too prints the 19 complete packets and then
+# complains of a truncated file; sockcap must exit with status 1.
+. "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+
+sc_need_cmd timeout coreutils
+sc_need_cmd cmp diffutils
+sc_init
+
+G=$srcdir/tests/golden
+[ -d "$G" ] || sc_die "no directory $G"
+INPUTS="tcpdump-us.pcap tcpdump-ns.pcap dumpcap.pcapng sockcap.pcapng snap60.pcap
+	bigendian.pcap cut.pcap cut.pcapng"
+# timestamps are printed with -tt: a time zone with an odd offset must not
+# matter (a POSIX TZ string, so no time zone database is needed)
+export TZ=XST-5:45
+
+out=$SC_TMP/out err=$SC_TMP/err
+
+# run ARGS...: sockcap in the golden directory, so that messages name the
+# files as the .err files do; stdout, stderr and status to out, err, rc.
+run() {
+	(cd "$G" && exec timeout 30 "$SOCKCAP" "$@") >"$out" 2>"$err" </dev/null
+	rc=$?
+}
+
+# run_pipe FILE ARGS...: sockcap -r - ARGS with FILE on a pipe.
+run_pipe() {
+	local f=$1
+	shift
+	cat "$G/$f" | timeout 30 "$SOCKCAP" -r - "$@" >"$out" 2>"$err"
+	rc=${PIPESTATUS[1]}
+}
+
+# same WHAT EXPECTED_FILE ACTUAL_FILE
+same() {
+	cmp -s "$2" "$3" && return 0
+	sc_fail "$1: differs from ${2##*/}"
+	diff -u "$2" "$3" | head -n 30 | sed 's/^/  | /' >&2
+	return 1
+}
+
+# check WHAT EXPECTED_OUT EXPECTED_ERR(or "") EXPECTED_RC
+check() {
+	sc_check_eq "$1: exit status" "$4" "$rc"
+	same "$1: stdout" "$2" "$out"
+	if [ -n "$3" ]; then
+		same "$1: stderr" "$3" "$err"
+	elif [ -s "$err" ]; then
+		sc_fail "$1: unexpected stderr: $(head -c 300 "$err")"
+	fi
+}
+
+for f in $INPUTS; do
+	[ -f "$G/$f" ] && [ -f "$G/$f.out" ] || sc_die "missing $G/$f or $f.out"
+	want_err="" want_rc=0
+	if [ -f "$G/$f.err" ]; then
+		want_err=$G/$f.err want_rc=1
+	fi
+	run -r "$f" -tt -n
+	check "-r $f -tt -n" "$G/$f.out" "$want_err" "$want_rc"
+
+	# standard input, here a pipe: the same packets; an error names "-"
+	# (or says it is standard input)
+	run_pipe "$f" -tt -n
+	if [ -n "$want_err" ]; then
+		sed "s|^sockcap: $f: |sockcap: -: |" "$want_err" >"$SC_TMP/want.err"
+		if grep -q '^sockcap: (standard input): ' "$err"; then
+			sed "s|^sockcap: $f: |sockcap: (standard input): |" "$want_err" >"$SC_TMP/want.err"
+		fi
+		want_err=$SC_TMP/want.err
+	fi
+	check "cat $f | sockcap -r - -tt -n" "$G/$f.out" "$want_err" "$want_rc"
+
+	if [ -f "$G/$f.ev.out" ]; then
+		run -r "$f" -tt -n -e -v
+		check "-r $f -tt -n -e -v" "$G/$f.ev.out" "" 0
+	fi
+done
+
+# The expected files were made in UTC.
+TZ=UTC run -r tcpdump-us.pcap -tt -n
+check "-r tcpdump-us.pcap -tt -n in UTC" "$G/tcpdump-us.pcap.out" "" 0
+
+# ------------------------------------------------------------ -r IN -w OUT
+# A classic pcap copy is the same bytes as libpcap's file (same header,
+# same records), microseconds and nanoseconds alike.
+run -r tcpdump-us.pcap -w "$SC_TMP/copy-us.pcap"
+check "-r tcpdump-us.pcap -w FILE" /dev/null "" 0
+cmp -s "$G/tcpdump-us.pcap" "$SC_TMP/copy-us.pcap" ||
+	sc_fail "-r tcpdump-us.pcap -w FILE: the copy differs from the original"
+run -r tcpdump-ns.pcap -w "$SC_TMP/copy-ns.pcap" --nano
+check "-r tcpdump-ns.pcap -w FILE --nano" /dev/null "" 0
+cmp -s "$G/tcpdump-ns.pcap" "$SC_TMP/copy-ns.pcap" ||
+	sc_fail "-r tcpdump-ns.pcap -w FILE --nano: the copy differs from the original"
+
+# pcapng to pcapng keeps interface names and directions.
+for f in sockcap.pcapng dumpcap.pcapng; do
+	run -r "$f" -w "$SC_TMP/copy-$f"
+	check "-r $f -w FILE.pcapng" /dev/null "" 0
+	run -r "$SC_TMP/copy-$f" -tt -n
+	check "the pcapng copy of $f" "$G/$f.out" "" 0
+done
+
+# A cut input: what was read is copied, the file is valid, status 1.
+run -r cut.pcap -w "$SC_TMP/copy-cut.pcap"
+check "-r cut.pcap -w FILE" /dev/null "$G/cut.pcap.err" 1
+run -r "$SC_TMP/copy-cut.pcap" -tt -n
+check "the copy of cut.pcap" "$G/cut.pcap.out" "" 0
+
+# ------------------------------------------------------------ no privileges
+# Reading needs none: as root, read one file again as nobody.
+if sc_is_root && command -v setpriv >/dev/null 2>&1; then
+	np=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+	if "${np[@]}" test -x "$SOCKCAP"; then
+		cat "$G/sockcap.pcapng" | timeout 30 "${np[@]}" "$SOCKCAP" -r - -tt -n >"$out" 2>"$err"
+		rc=${PIPESTATUS[1]}
+		check "sockcap -r - as nobody" "$G/sockcap.pcapng.out" "" 0
+	else
+		sc_log "NOTE: nobody cannot execute $SOCKCAP; not reading as nobody"
+	fi
+fi
+
+sc_done
