@@ -105,21 +105,108 @@ static int attach_expression(struct capture *c, const struct capture_opts *o, in
 	return 0;
 }
 
-int capture_open(struct capture *c, const struct capture_opts *o)
+/* One packet socket on one interface, with the program (prog_fd) attached. */
+static int open_socket(struct capture *c, const struct capture_opts *o, struct capture_if *ci,
+		       int prog_fd)
 {
 	struct sockaddr_ll sll = { 0 };
+	int err;
+
+	/*
+	 * Protocol 0 receives nothing until bind(), so the filter is in place
+	 * before the first packet can arrive.
+	 */
+	ci->sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (ci->sock < 0) {
+		err = -errno;
+		sc_err("packet socket: %s", strerror(errno));
+		return err;
+	}
+	if (setsockopt(ci->sock, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof(prog_fd)) < 0) {
+		err = -errno;
+		sc_err("attaching BPF program: %s", strerror(errno));
+		return err;
+	}
+	if (o->direction == SC_DIR_IN || ci->ifindex == (int)c->skel->rodata->lo_ifindex) {
+		int one = 1;
+
+		/*
+		 * The kernel then skips the filters for packets sent (Linux
+		 * 4.20): with -Q in, and on loopback, where every packet comes
+		 * back in anyway -- so a filter expression does not count it
+		 * twice either.
+		 */
+		if (setsockopt(ci->sock, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) <
+		    0) {
+			err = -errno;
+			sc_err("ignoring outgoing packets: %s", strerror(errno));
+			return err;
+		}
+	}
+	if (o->snaplen) {
+		/* before bind: a packet queued without a ring would never be read */
+		err = pring_setup(&ci->pring, ci->sock, o->pkt_ring_bytes, o->snaplen,
+				  CAPTURE_BLOCK_MS);
+		if (err) {
+			sc_err("packet ring of %zu bytes: %s", o->pkt_ring_bytes, strerror(-err));
+			return err;
+		}
+	}
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = ci->ifindex;
+	if (bind(ci->sock, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		err = -errno;
+		sc_err("%s: bind: %s", ci->name, strerror(errno));
+		return err;
+	}
+	if (o->promisc) {
+		struct packet_mreq mr = {
+			.mr_ifindex = ci->ifindex,
+			.mr_type = PACKET_MR_PROMISC,
+		};
+
+		/* undone by the kernel when the socket closes */
+		if (setsockopt(ci->sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+			err = -errno;
+			sc_err("%s: promiscuous mode: %s", ci->name, strerror(errno));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int capture_open(struct capture *c, const struct capture_opts *o)
+{
 	int prog_fd, err;
 
 	memset(c, 0, sizeof(*c));
-	c->sock = -1;
 	c->match_fd = -1;
+	for (unsigned int i = 0; i < CAPTURE_MAX_IFS; i++)
+		c->ifs[i].sock = -1;
 	c->on_record = o->on_record;
 	c->on_packet = o->on_packet;
 	c->arg = o->arg;
 
-	err = check_interface(o->ifname, &c->ifindex);
-	if (err)
-		return err;
+	if (o->nifs < 1 || o->nifs > CAPTURE_MAX_IFS) {
+		sc_err("between 1 and %d interfaces can be captured on at once", CAPTURE_MAX_IFS);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < o->nifs; i++) {
+		struct capture_if *ci = &c->ifs[i];
+
+		err = check_interface(o->ifnames[i], &ci->ifindex);
+		if (err)
+			return err;
+		snprintf(ci->name, sizeof(ci->name), "%s", o->ifnames[i]);
+		for (unsigned int j = 0; j < i; j++) {
+			if (c->ifs[j].ifindex == ci->ifindex) {
+				sc_err("%s: interface named twice", o->ifnames[i]);
+				return -EINVAL;
+			}
+		}
+	}
+	c->nifs = o->nifs;
 
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 0) {
 		sc_err("this kernel has no BPF ring buffer (Linux 6.1 or later is needed)");
@@ -165,16 +252,6 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		}
 	}
 
-	/*
-	 * Protocol 0 receives nothing until bind(), so the filter is in place
-	 * before the first packet can arrive.
-	 */
-	c->sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (c->sock < 0) {
-		err = -errno;
-		sc_err("packet socket: %s", strerror(errno));
-		goto fail;
-	}
 	prog_fd = bpf_program__fd(c->skel->progs.sockcap_filter);
 	if (o->match) {
 		err = attach_expression(c, o, prog_fd);
@@ -182,55 +259,10 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 			goto fail;
 		prog_fd = c->match_fd;
 	}
-	if (setsockopt(c->sock, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof(prog_fd)) < 0) {
-		err = -errno;
-		sc_err("attaching BPF program: %s", strerror(errno));
-		goto fail;
-	}
-	if (o->direction == SC_DIR_IN || c->ifindex == (int)c->skel->rodata->lo_ifindex) {
-		int one = 1;
-
-		/*
-		 * The kernel then skips the filters for packets sent (Linux
-		 * 4.20): with -Q in, and on loopback, where every packet comes
-		 * back in anyway -- so a filter expression does not count it
-		 * twice either.
-		 */
-		if (setsockopt(c->sock, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0) {
-			err = -errno;
-			sc_err("ignoring outgoing packets: %s", strerror(errno));
+	for (unsigned int i = 0; i < c->nifs; i++) {
+		err = open_socket(c, o, &c->ifs[i], prog_fd);
+		if (err)
 			goto fail;
-		}
-	}
-	if (o->snaplen) {
-		/* before bind: a packet queued without a ring would never be read */
-		err = pring_setup(&c->pring, c->sock, o->pkt_ring_bytes, o->snaplen,
-				  CAPTURE_BLOCK_MS);
-		if (err) {
-			sc_err("packet ring of %zu bytes: %s", o->pkt_ring_bytes, strerror(-err));
-			goto fail;
-		}
-	}
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_ALL);
-	sll.sll_ifindex = c->ifindex;
-	if (bind(c->sock, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		err = -errno;
-		sc_err("%s: bind: %s", o->ifname, strerror(errno));
-		goto fail;
-	}
-	if (o->promisc) {
-		struct packet_mreq mr = {
-			.mr_ifindex = c->ifindex,
-			.mr_type = PACKET_MR_PROMISC,
-		};
-
-		/* undone by the kernel when the socket closes */
-		if (setsockopt(c->sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
-			err = -errno;
-			sc_err("%s: promiscuous mode: %s", o->ifname, strerror(errno));
-			goto fail;
-		}
 	}
 	return 0;
 fail:
@@ -240,7 +272,7 @@ fail:
 
 int capture_poll(struct capture *c, int timeout_ms)
 {
-	struct pollfd fds[2];
+	struct pollfd fds[CAPTURE_MAX_IFS + 1];
 	int n = 0, err;
 
 	/*
@@ -250,8 +282,9 @@ int capture_poll(struct capture *c, int timeout_ms)
 	 */
 	if (c->rb)
 		fds[n++] = (struct pollfd){ .fd = ring_buffer__epoll_fd(c->rb), .events = POLLIN };
-	if (c->pring.map)
-		fds[n++] = (struct pollfd){ .fd = c->sock, .events = POLLIN };
+	for (unsigned int i = 0; i < c->nifs; i++)
+		if (c->ifs[i].pring.map)
+			fds[n++] = (struct pollfd){ .fd = c->ifs[i].sock, .events = POLLIN };
 	if (timeout_ms && poll(fds, n, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
 	if (c->rb) {
@@ -259,9 +292,14 @@ int capture_poll(struct capture *c, int timeout_ms)
 		if (err < 0 && err != -EINTR)
 			return err;
 	}
-	if (c->pring.map) {
-		long got = pring_read(&c->pring, c->on_packet, c->arg);
+	for (unsigned int i = 0; i < c->nifs; i++) {
+		struct capture_if *ci = &c->ifs[i];
+		long got;
 
+		if (!ci->pring.map)
+			continue;
+		c->cur_if = i;
+		got = pring_read(&ci->pring, c->on_packet, c->arg);
 		if (got < 0)
 			return got;
 	}
@@ -280,17 +318,22 @@ void capture_stop(struct capture *c)
 	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
 	struct sock_fprog fp = { .len = 1, .filter = &none };
 
-	if (c->sock < 0 || c->stopped)
+	if (c->stopped)
 		return;
 	c->stopped = true;
-	if (setsockopt(c->sock, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) == 0)
-		return;
-	/* closing stops it as well, at the price of the packet ring */
-	sc_err("stopping capture: %s", strerror(errno));
-	capture_sock_counters(c, NULL);
-	pring_free(&c->pring);
-	close(c->sock);
-	c->sock = -1;
+	for (unsigned int i = 0; i < c->nifs; i++) {
+		struct capture_if *ci = &c->ifs[i];
+
+		if (ci->sock < 0 ||
+		    setsockopt(ci->sock, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) == 0)
+			continue;
+		/* closing stops it as well, at the price of the packet ring */
+		sc_err("stopping capture: %s", strerror(errno));
+		capture_sock_counters(c, NULL);
+		pring_free(&ci->pring);
+		close(ci->sock);
+		ci->sock = -1;
+	}
 }
 
 int capture_quiet(struct capture *c, bool *quiet)
@@ -308,26 +351,44 @@ int capture_quiet(struct capture *c, bool *quiet)
 		*quiet = k.seen == k.recorded + k.lost;
 	else
 		*quiet = true;
-	if (c->pring.map)
+	if (c->ifs[0].pring.map)
 		*quiet = *quiet && k.seen == sk.queued;
+	return 0;
+}
+
+int capture_if_counters(struct capture *c, unsigned int i, struct sock_counters *out)
+{
+	struct capture_if *ci = &c->ifs[i];
+	struct tpacket_stats_v3 st = { 0 };
+	socklen_t len = sizeof(st);
+
+	/* the kernel resets these on every read: keep the sums here */
+	if (ci->sock >= 0 && ci->pring.map) {
+		if (getsockopt(ci->sock, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
+			return -errno;
+		/* tp_packets already includes tp_drops */
+		ci->stats.queued += st.tp_packets;
+		ci->stats.dropped += st.tp_drops;
+	}
+	if (out)
+		*out = ci->stats;
 	return 0;
 }
 
 int capture_sock_counters(struct capture *c, struct sock_counters *out)
 {
-	struct tpacket_stats_v3 st = { 0 };
-	socklen_t len = sizeof(st);
+	struct sock_counters sum = { 0 }, one = { 0 };
+	int err;
 
-	/* the kernel resets these on every read: keep the sums here */
-	if (c->sock >= 0 && c->pring.map) {
-		if (getsockopt(c->sock, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
-			return -errno;
-		/* tp_packets already includes tp_drops */
-		c->sock_stats.queued += st.tp_packets;
-		c->sock_stats.dropped += st.tp_drops;
+	for (unsigned int i = 0; i < c->nifs; i++) {
+		err = capture_if_counters(c, i, &one);
+		if (err)
+			return err;
+		sum.queued += one.queued;
+		sum.dropped += one.dropped;
 	}
 	if (out)
-		*out = c->sock_stats;
+		*out = sum;
 	return 0;
 }
 
@@ -362,10 +423,12 @@ void capture_close(struct capture *c)
 {
 	if (!c)
 		return;
-	if (c->sock >= 0)
-		close(c->sock);
-	c->sock = -1;
-	pring_free(&c->pring);
+	for (unsigned int i = 0; i < CAPTURE_MAX_IFS; i++) {
+		if (c->ifs[i].sock >= 0)
+			close(c->ifs[i].sock);
+		c->ifs[i].sock = -1;
+		pring_free(&c->ifs[i].pring);
+	}
 	if (c->match_fd >= 0)
 		close(c->match_fd);
 	c->match_fd = -1;

@@ -18,8 +18,12 @@ struct sock_filter;
 /* A block of packets only partly filled is handed over after this long. */
 #define CAPTURE_BLOCK_MS 50
 
+/* Interfaces one capture can take at once (one packet socket each). */
+#define CAPTURE_MAX_IFS 16
+
 struct capture_opts {
-	const char *ifname;
+	const char *const *ifnames;
+	unsigned int nifs;
 	bool promisc;
 	size_t ring_bytes; /* power of two, multiple of the page size */
 	/*
@@ -29,7 +33,7 @@ struct capture_opts {
 	 */
 	uint32_t snaplen;
 	size_t pkt_ring_bytes;
-	bool records; /* summary records through the BPF ring buffer */
+	bool records;		     /* summary records through the BPF ring buffer */
 	enum sc_direction direction; /* -Q */
 	/* a filter expression, compiled to classic BPF; NULL: none */
 	const struct sock_filter *match;
@@ -46,17 +50,24 @@ struct sock_counters {
 	uint64_t dropped; /* of those, dropped: the ring was full */
 };
 
+struct capture_if {
+	char name[16];
+	int ifindex;
+	int sock;
+	struct pring pring; /* with snaplen > 0 */
+	struct sock_counters stats;
+};
+
 struct capture {
 	struct sockcap_bpf *skel;
 	struct ring_buffer *rb;
-	int sock;
-	int ifindex;
+	struct capture_if ifs[CAPTURE_MAX_IFS];
+	unsigned int nifs;
+	unsigned int cur_if; /* the interface whose packets on_packet gets now */
 	int (*on_record)(void *arg, const struct sc_record *r);
 	int (*on_packet)(void *arg, const struct ring_pkt *p);
 	void *arg;
 	unsigned long long bad_records; /* wrong size or version */
-	struct pring pring;	  /* with snaplen > 0 */
-	struct sock_counters sock_stats;
 	bool stopped;
 	int match_fd; /* the filter expression's program, or -1 */
 };
@@ -83,8 +94,10 @@ void capture_stop(struct capture *c);
  * 0 or a negative errno.
  */
 int capture_quiet(struct capture *c, bool *quiet);
-/* Read and accumulate the socket's counters. 0 or a negative errno. */
+/* Read and accumulate the sockets' counters, summed. 0 or a negative errno. */
 int capture_sock_counters(struct capture *c, struct sock_counters *out);
+/* The same for the socket of interface i only. */
+int capture_if_counters(struct capture *c, unsigned int i, struct sock_counters *out);
 /* Sum the per-CPU counters. 0 or a negative errno. */
 int capture_counters(struct capture *c, struct sc_counters *out);
 int capture_read_counters(const struct bpf_map *counters, struct sc_counters *out);

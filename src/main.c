@@ -32,13 +32,14 @@
 #define POLL_MS		 50
 #define DEFAULT_RING_KIB (16 * 1024)
 /* tcpdump's default and largest snap length */
-#define MAX_SNAPLEN	 262144
+#define MAX_SNAPLEN 262144
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
 
 struct options {
-	const char *ifname;
+	const char *ifnames[CAPTURE_MAX_IFS];
+	unsigned int nifs;
 	unsigned long count; /* 0: no limit */
 	bool promisc;
 	bool line_buffered;
@@ -75,6 +76,7 @@ struct session {
 	/* packets to the file: written, and read after -c was reached */
 	unsigned long long written, not_written;
 	unsigned long long after_error; /* read after writing the file failed */
+	unsigned long long written_if[CAPTURE_MAX_IFS];
 	struct dump dump;
 	bool dumping;
 	uint64_t start_ns;
@@ -162,6 +164,7 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 {
 	struct session *s = arg;
 	struct pf_packet p = {
+		.iface = s->cap->cur_if,
 		.ts_ns = rp->ts_ns,
 		.caplen = rp->caplen,
 		.len = rp->len,
@@ -182,6 +185,7 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 		return 0;
 	}
 	s->written++;
+	s->written_if[p.iface]++;
 	return 0;
 }
 
@@ -195,14 +199,22 @@ static void file_stats(void *arg, uint32_t iface, struct pf_ifstats *st)
 	if (!s->cap)
 		return;
 	capture_counters(s->cap, &k);
-	capture_sock_counters(s->cap, &sk);
+	capture_if_counters(s->cap, iface, &sk);
 	st->start_ns = s->start_ns;
 	st->end_ns = realtime_ns();
-	st->recv = k.seen;
-	st->filter_accept = k.seen;
+	/* the socket counts what the filter passed: every packet it accepted */
+	st->filter_accept = sk.queued;
+	/*
+	 * What an expression rejected is counted for all interfaces together:
+	 * with several, each block reports what its interface's filter passed.
+	 */
+	if (s->cap->nifs == 1)
+		st->recv = s->filt.insns ? k.sock_seen : k.seen;
+	else
+		st->recv = sk.queued;
 	st->drop = sk.dropped;
 	st->os_drop = sk.dropped;
-	st->usr_deliv = s->written;
+	st->usr_deliv = s->written_if[iface];
 }
 
 /*
@@ -257,8 +269,7 @@ static void print_stats(struct capture *c, struct session *s)
 
 		fprintf(stderr, "%llu packets captured\n", s->written - dump_lost(&s->dump));
 		fprintf(stderr, "%llu packets received by filter\n", (unsigned long long)k.seen);
-		fprintf(stderr, "%llu packets dropped by kernel\n",
-			(unsigned long long)sk.dropped);
+		fprintf(stderr, "%llu packets dropped by kernel\n", (unsigned long long)sk.dropped);
 		if (s->not_written)
 			fprintf(stderr, "%llu packets not written (count reached)\n",
 				s->not_written);
@@ -470,8 +481,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 	o->snaplen = MAX_SNAPLEN;
 	o->format = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":B:c:C:dDeF:G:hi:lnpQ:r:s:tvw:W:Z:", longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, ":B:c:C:dDeF:G:hi:lnpQ:r:s:tvw:W:Z:", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'B':
 			if (!sc_parse_ulong(optarg, 1, 1024 * 1024, &v))
@@ -509,7 +520,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(EXIT_SUCCESS);
 		case 'i':
-			o->ifname = optarg;
+			if (o->nifs == CAPTURE_MAX_IFS)
+				bad_arg("interface (at most 16 -i options)", optarg);
+			o->ifnames[o->nifs++] = optarg;
 			break;
 		case 'l':
 			o->line_buffered = true;
@@ -617,23 +630,27 @@ static void parse_args(int argc, char **argv, struct options *o)
 		bad_usage("-C, -G, -W, --print, --format and --nano need -w");
 	if (wflag_set && !o->dump.rotate_bytes && !o->dump.rotate_secs)
 		bad_usage("-W needs -C or -G");
-	if (o->rfile && o->ifname)
+	if (o->wfile) {
+		o->dump.path = o->wfile;
+		o->dump.fmt =
+			o->format >= 0 ? (enum pf_format)o->format : dump_format_for(o->wfile);
+		if (o->dump.fmt == PF_PCAP && o->nano)
+			o->dump.fmt = PF_PCAP_NS;
+	}
+	if (o->nifs > 1 && o->wfile && o->dump.fmt != PF_PCAPNG)
+		bad_usage("a pcap file holds one interface; use a .pcapng name or --format pcapng "
+			  "with several -i");
+	if (o->rfile && o->nifs)
 		bad_usage("-r reads a file; it cannot be combined with -i");
 	if (o->rfile && o->direction != SC_DIR_INOUT)
-		bad_usage("-Q chooses the direction of a live capture; it cannot be combined with -r");
+		bad_usage("-Q chooses the direction of a live capture; it cannot be combined with "
+			  "-r");
 	if (o->rfile && o->dump.rotate_secs)
 		bad_usage("-G rotates files of a live capture; it cannot be combined with -r");
 	if (o->wfile && !strcmp(o->wfile, "-") && (o->dump.rotate_bytes || o->dump.rotate_secs))
 		bad_usage("-C and -G need a file name, not standard output");
 	if (o->wfile && !o->wfile[0])
 		bad_usage("-w needs a file name");
-	if (o->wfile) {
-		o->dump.path = o->wfile;
-		o->dump.fmt = o->format >= 0 ? (enum pf_format)o->format
-					     : dump_format_for(o->wfile);
-		if (o->dump.fmt == PF_PCAP && o->nano)
-			o->dump.fmt = PF_PCAP_NS;
-	}
 }
 
 /* -d, -dd: show the program and exit. */
@@ -782,8 +799,7 @@ static int run_read(struct options *opt)
 		uid_t uid;
 		gid_t gid;
 
-		if (privs_lookup_user(opt->user, &uid, &gid) ||
-		    privs_become(opt->user, uid, gid)) {
+		if (privs_lookup_user(opt->user, &uid, &gid) || privs_become(opt->user, uid, gid)) {
 			err = -EPERM;
 			goto done;
 		}
@@ -871,6 +887,8 @@ int main(int argc, char **argv)
 	struct capture_opts copt = { 0 };
 	struct sigaction sa = { 0 };
 	time_t last_sync;
+	char names[CAPTURE_MAX_IFS * (IF_NAMESIZE + 2)] = "";
+	size_t len;
 	uid_t uid = 0;
 	gid_t gid = 0;
 	int err, status = EXIT_SUCCESS;
@@ -880,16 +898,16 @@ int main(int argc, char **argv)
 	if (opt.rfile)
 		return run_read(&opt);
 
-	if (!opt.ifname) {
-		opt.ifname = default_interface();
-		if (!opt.ifname) {
+	if (!opt.nifs) {
+		opt.ifnames[opt.nifs++] = default_interface();
+		if (!opt.ifnames[0]) {
 			sc_err("no interface is up; name one with -i");
 			return EXIT_FAILURE;
 		}
 	}
 	if (opt.expr) {
 		/* before the privilege check: a bad expression is reported to anyone */
-		if (filter_compile(&sess.filt, opt.expr, opt.ifname, 0,
+		if (filter_compile(&sess.filt, opt.expr, opt.ifnames[0], 0,
 				   opt.wfile ? opt.snaplen : MAX_SNAPLEN))
 			return EXIT_FAILURE;
 		if (opt.dflag)
@@ -906,7 +924,8 @@ int main(int argc, char **argv)
 	sess.cap = &cap;
 	sess.dump.fd = -1;
 
-	copt.ifname = opt.ifname;
+	copt.ifnames = opt.ifnames;
+	copt.nifs = opt.nifs;
 	copt.promisc = opt.promisc;
 	copt.records = !opt.wfile || opt.print_lines;
 	copt.direction = opt.direction;
@@ -939,17 +958,24 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 
 	sess.start_ns = realtime_ns();
+	for (unsigned int i = 0; i < opt.nifs; i++) {
+		len = strlen(names);
+		snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "", opt.ifnames[i]);
+	}
 	if (opt.wfile) {
 		/* files are created now, with the privileges the capture runs with */
-		struct pf_iface ifc = {
-			.name = opt.ifname,
-			.linktype = PF_LINKTYPE_ETHERNET,
-			.snaplen = opt.snaplen,
-		};
+		struct pf_iface ifc[CAPTURE_MAX_IFS];
 
+		for (unsigned int i = 0; i < opt.nifs; i++) {
+			ifc[i] = (struct pf_iface){
+				.name = opt.ifnames[i],
+				.linktype = PF_LINKTYPE_ETHERNET,
+				.snaplen = opt.snaplen,
+			};
+		}
 		opt.dump.stats = file_stats;
 		opt.dump.arg = &sess;
-		if (dump_start(&sess.dump, &opt.dump, &ifc, 1)) {
+		if (dump_start(&sess.dump, &opt.dump, ifc, opt.nifs)) {
 			capture_close(&cap);
 			return EXIT_FAILURE;
 		}
@@ -957,9 +983,9 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"sockcap: listening on %s, link-type EN10MB (Ethernet), snapshot length "
 			"%u bytes\n",
-			opt.ifname, opt.snaplen);
+			names, opt.snaplen);
 	} else {
-		fprintf(stderr, "sockcap: listening on %s, summary mode\n", opt.ifname);
+		fprintf(stderr, "sockcap: listening on %s, summary mode\n", names);
 	}
 
 	last_sync = time(NULL);
