@@ -1,5 +1,6 @@
 #!/bin/bash
-# Several -i options: one capture on two veth pairs at once. Each interface
+# Several -i options: one capture on two veth pairs at once, with tagged
+# frames among the traffic. Each interface
 # gets its own packet socket; lines name the interface of each packet, and a
 # pcapng file has one interface block per -i, each packet filed under its
 # own interface (compared frame by frame with a tcpdump on each interface),
@@ -49,7 +50,13 @@ sc_tg "$A" udp 198.18.1.1 40000 198.18.1.2 40001 11 3 + \
 	udp 198.18.2.1 40000 198.18.2.2 40002 22 4 + \
 	ping 198.18.1.1 198.18.1.2 4660 1 + ping 198.18.2.1 198.18.2.2 4661 1 ||
 	sc_die "traffic failed"
-sc_tg "$B" udp 198.18.2.2 40009 198.18.2.1 40099 4 || sc_die "traffic failed"
+# tagged frames both ways on v1: coming in, the kernel takes the tag out of
+# the frame and sockcap must put it back as tcpdump does
+M1=$(sc_mac "$A" v1)
+MW1=$(sc_mac "$B" w1)
+sc_tg "$A" vlan v1 "$MW1" 20 5 198.18.20.1 198.18.20.2 40020 40021 23 || sc_die "traffic failed"
+sc_tg "$B" vlan w1 "$M1" 30 3 198.18.30.2 198.18.30.1 40030 40031 24 + \
+	udp 198.18.2.2 40009 198.18.2.1 40099 4 || sc_die "traffic failed"
 
 marker='198\.18\.2\.2\.40009 > 198\.18\.2\.1\.40099: UDP, length 4$'
 sc_wait_for "sockcap to print the marker" 60 sc_grep_q "$marker" "$SC_TMP/sl.out"
@@ -67,6 +74,8 @@ sc_expect_line "lines: UDP on v1" '^[0-9:.]+ v1 Out IP 198\.18\.1\.1\.40000 > 19
 sc_expect_line "lines: UDP on v2" '^[0-9:.]+ v2 Out IP 198\.18\.2\.1\.40000 > 198\.18\.2\.2\.40002: UDP, length 22$' "$SC_TMP/sl.out" 4
 sc_expect_line "lines: echo reply on v1" '^[0-9:.]+ v1 In  IP 198\.18\.1\.2 > 198\.18\.1\.1: ICMP echo reply, id 4660' "$SC_TMP/sl.out"
 sc_expect_line "lines: echo reply on v2" '^[0-9:.]+ v2 In  IP 198\.18\.2\.2 > 198\.18\.2\.1: ICMP echo reply, id 4661' "$SC_TMP/sl.out"
+sc_expect_line "lines: tagged frame out on v1" '^[0-9:.]+ v1 Out vlan 20, p 5, IP 198\.18\.20\.1\.40020 > 198\.18\.20\.2\.40021: UDP, length 23$' "$SC_TMP/sl.out"
+sc_expect_line "lines: tagged frame in on v1" '^[0-9:.]+ v1 In  vlan 30, p 3, IP 198\.18\.30\.2\.40030 > 198\.18\.30\.1\.40031: UDP, length 24$' "$SC_TMP/sl.out"
 sc_expect_line "lines: the listening line names both" '^sockcap: listening on v2, v1, summary mode$' "$SC_TMP/sl.err"
 sc_check_stats sl "$SC_TMP/sl.err" "$SC_TMP/sl.out"
 
