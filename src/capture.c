@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/filter.h>
+#include <net/if_arp.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
@@ -61,6 +62,13 @@ static int check_interface(const char *name, int *ifindex)
 	} else if (!(ifr.ifr_flags & IFF_UP)) {
 		err = -ENETDOWN;
 		sc_err("%s: interface is down", name);
+	} else if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
+		   ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER &&
+		   ifr.ifr_hwaddr.sa_family != ARPHRD_LOOPBACK) {
+		/* the parser and the files take frames to start with Ethernet */
+		err = -EOPNOTSUPP;
+		sc_err("%s: link type %u is not supported (only Ethernet and loopback)", name,
+		       ifr.ifr_hwaddr.sa_family);
 	}
 	close(fd);
 	return err;

@@ -5,7 +5,9 @@
  * The result is a complete BPF_PROG_TYPE_SOCKET_FILTER program that runs the
  * classic filter with the semantics of libpcap's interpreter
  * (pcap_offline_filter): A and X are 32-bit and start at 0, scratch memory
- * M[0..15] starts at 0, arithmetic wraps at 32 bits, shifts by 32 or more
+ * M[0..15] starts at 0 (libpcap 1.10.3's interpreter leaves it as it
+ * finds it, but pcap_compile never reads a word it has not written first),
+ * arithmetic wraps at 32 bits, shifts by 32 or more
  * give 0, a division or modulo by X == 0 and any load outside the packet
  * reject the packet (return 0), the offset X + k of an indirect load does
  * not wrap around, and backward jumps (which libpcap emits for

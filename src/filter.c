@@ -174,8 +174,9 @@ int filter_dump_ebpf(const struct filter *f, FILE *out)
 		return rc;
 	}
 	for (unsigned int i = 0; i < n; i++)
-		fprintf(out, "(%03u) code 0x%02x dst r%u src r%u off %-6d imm %d\n", i, insns[i].code,
-			insns[i].dst_reg, insns[i].src_reg, insns[i].off, insns[i].imm);
+		fprintf(out, "(%03u) code 0x%02x dst r%u src r%u off %-6d imm %d\n", i,
+			insns[i].code, insns[i].dst_reg, insns[i].src_reg, insns[i].off,
+			insns[i].imm);
 	free(insns);
 	return 0;
 }
@@ -189,6 +190,19 @@ uint32_t filter_match(const struct filter *f, const uint8_t *data, uint32_t capl
 	struct pcap_pkthdr h = { .caplen = caplen, .len = len };
 
 	return pcap_offline_filter(&prog, &h, data) ? 1 : 0;
+}
+
+bool filter_needs_kernel(const struct filter *f)
+{
+	for (unsigned int i = 0; i < f->len; i++) {
+		const struct sock_filter *in = &f->insns[i];
+
+		/* the kernel's ancillary data sits at negative offsets (SKF_AD_OFF) */
+		if (BPF_CLASS(in->code) == BPF_LD && BPF_MODE(in->code) == BPF_ABS &&
+		    (int32_t)in->k < 0)
+			return true;
+	}
+	return false;
 }
 
 void filter_free(struct filter *f)

@@ -38,6 +38,12 @@ int filter_dump_ebpf(const struct filter *f, FILE *out);
 /* The snap length for a packet of a file (user space, libpcap's interpreter). */
 uint32_t filter_match(const struct filter *f, const uint8_t *data, uint32_t caplen,
 		      uint32_t len);
+/*
+ * Does the program read what only the kernel knows of a packet (direction,
+ * interface, a tag taken out of the frame: "inbound", "ifindex")? libpcap's
+ * interpreter cannot, so such an expression cannot filter a file.
+ */
+bool filter_needs_kernel(const struct filter *f);
 void filter_free(struct filter *f);
 
 #endif /* SOCKCAP_FILTER_H */

@@ -309,7 +309,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: sockcap [-elnpv] [-t...] [-B KiB] [-c count] [-i interface] [-Q dir]\n"
 		"               [-w file [-C size] [-G seconds] [-W count] [--print]]\n"
-		"               [-s snaplen] [-r file] [-Z user]\n"
+		"               [-s snaplen] [-r file] [-Z user] [-F file | expression]\n"
 		"\n"
 		"  -i, --interface=IFACE   capture on IFACE (default: first up interface)\n"
 		"  -c COUNT                stop after COUNT packets\n"
@@ -322,6 +322,11 @@ static void usage(FILE *f)
 		"  -p, --no-promiscuous-mode  do not put the interface in promiscuous mode\n"
 		"  -Q, --direction=in|out|inout  packets received, sent, or both (default)\n"
 		"  -D, --list-interfaces   list the interfaces and exit\n"
+		"  expression              a tcpdump (pcap-filter) expression, run in the\n"
+		"                          kernel before anything is recorded\n"
+		"  -F FILE                 read the expression from FILE\n"
+		"  -d                      print the expression's classic BPF and exit\n"
+		"  -dd, --dump-ebpf        print the eBPF it is translated to and exit\n"
 		"  -B, --buffer-size=KiB   ring buffer size (default %d)\n"
 		"  -w FILE                 write packets to FILE (pcap; pcapng if it ends\n"
 		"                          in .pcapng); - for standard output\n"
@@ -761,6 +766,20 @@ static int copy_packet(struct session *s, const struct pf_packet *p)
 	return dump_packet(&s->dump, &q);
 }
 
+static int compile_for_file(struct filter *f, const struct options *opt, int linktype)
+{
+	filter_free(f);
+	if (filter_compile(f, opt->expr, NULL, linktype, MAX_SNAPLEN))
+		return -EINVAL;
+	if (filter_needs_kernel(f)) {
+		sc_err("%s: the expression tests what only a live capture knows (direction, "
+		       "interface); it cannot filter a file",
+		       opt->rfile);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int run_read(struct options *opt)
 {
 	static struct out out;
@@ -795,6 +814,16 @@ static int run_read(struct options *opt)
 			fclose(f);
 		return EXIT_FAILURE;
 	}
+	if (opt->expr) {
+		/* checked before anything is read or written: for the first link type */
+		err = compile_for_file(&sess.filt, opt,
+				       rd.nifs ? rd.ifs[0].linktype : PF_LINKTYPE_ETHERNET);
+		if (err || opt->dflag) {
+			if (!err)
+				err = dump_program(&sess.filt, opt->dflag) ? -EIO : 0;
+			goto done;
+		}
+	}
 	if (opt->user) {
 		uid_t uid;
 		gid_t gid;
@@ -828,17 +857,9 @@ static int run_read(struct options *opt)
 			int lt = rd.ifs[p.iface].linktype;
 
 			/* compiled for the link type at hand; files seldom mix them */
-			if (!sess.filt.insns || sess.filt.linktype != lt) {
-				filter_free(&sess.filt);
-				if (filter_compile(&sess.filt, opt->expr, NULL, lt, MAX_SNAPLEN)) {
-					err = -EINVAL;
-					break;
-				}
-				if (opt->dflag) {
-					err = dump_program(&sess.filt, opt->dflag) ? -EIO : 0;
-					break;
-				}
-			}
+			if (sess.filt.linktype != lt &&
+			    (err = compile_for_file(&sess.filt, opt, lt)))
+				break;
 			if (!filter_match(&sess.filt, p.data, p.caplen, p.len))
 				continue;
 		}
@@ -857,7 +878,7 @@ static int run_read(struct options *opt)
 			break;
 	}
 	/* an empty input still gives a valid (empty) output file */
-	if (opt->wfile && !sess.dumping && !err && rd.nifs) {
+	if (opt->wfile && !sess.dumping && !err && !stop_requested && rd.nifs) {
 		struct pf_packet none = { .iface = 0 };
 
 		err = start_copy(&sess, &none);
@@ -898,6 +919,16 @@ int main(int argc, char **argv)
 	if (opt.rfile)
 		return run_read(&opt);
 
+	for (unsigned int i = 0; i < opt.nifs; i++) {
+		static char byindex[CAPTURE_MAX_IFS][IF_NAMESIZE];
+		unsigned long idx;
+
+		/* a number from -D names an interface, unless one has that name */
+		if (!if_nametoindex(opt.ifnames[i]) &&
+		    sc_parse_ulong(opt.ifnames[i], 1, UINT_MAX, &idx) &&
+		    if_indextoname(idx, byindex[i]))
+			opt.ifnames[i] = byindex[i];
+	}
 	if (!opt.nifs) {
 		opt.ifnames[opt.nifs++] = default_interface();
 		if (!opt.ifnames[0]) {
