@@ -18,9 +18,12 @@
 # counts the packets in each file with a third tool. --tcp replaces the
 # flood with an iperf3 TCP transfer and measures the throughput that is left
 # while sockcap or tcpdump writes 128 bytes of every packet to a file.
+# --filter makes 1% of the flood match a tcpdump filter expression and runs
+# every capture with that expression: what a capture costs when the kernel
+# throws away almost everything it sees.
 #
 # Run as root: bash bench/run.sh [--runs N] [--count FRAMES] [--sockcap PATH]
-#              [--write | --tcp [--tcp-secs SECONDS]]
+#              [--write | --filter | --tcp [--tcp-secs SECONDS]]
 # bench/README.md explains the setup and every column; --help lists options.
 
 set -u
@@ -37,7 +40,8 @@ TX_RING=0
 BPF_STATS=0
 KEEP=0
 OUTBASE=
-MODE=print	# print: summary lines; write: -w FILE; tcp: iperf3 and -s 128 -w FILE
+MODE=print	# print: summary lines; write: -w FILE; tcp: iperf3 and -s 128 -w FILE;
+		# filter: a filter expression that 1% of the flood matches
 COUNT_SET=0
 TCP_SECS=10
 TCP_SECS_SET=0
@@ -47,6 +51,12 @@ TX_CPU=0	# trafgen's first worker pins itself to CPU 0 in any case
 CAP_CPU=1
 SETTLE=0.2	# seconds between "ready" and the send
 TAIL=1		# seconds between the end of the send and SIGINT
+# --filter: the flood repeats a cycle of CYCLE frames of which the last one
+# goes to MATCH_PORT and the others to the usual port; every capture runs
+# with FILTER_EXPR, which only that one frame matches.
+CYCLE=100
+MATCH_PORT=10
+FILTER_EXPR="udp dst port $MATCH_PORT"
 
 usage() {
 	cat <<EOF
@@ -55,8 +65,10 @@ Usage: bash bench/run.sh [OPTION]...
 Measure what packet capture costs on a veth pair: no capture, sockcap,
 tcpdump, tcpdump -l and a do-nothing socket filter, each while trafgen
 floods the pair with 60-byte UDP frames. Needs root and two CPUs.
-With --write the captures write pcap files instead; with --tcp the traffic
-is an iperf3 TCP transfer and the captures write 128 bytes of each packet.
+With --write the captures write pcap files instead; with --filter 1% of the
+frames match a filter expression that every capture runs with; with --tcp
+the traffic is an iperf3 TCP transfer and the captures write 128 bytes of
+each packet.
 
   --runs N           repeat the set of measurements N times (default $RUNS)
   --count FRAMES     frames sent per measurement (default $COUNT)
@@ -77,6 +89,12 @@ is an iperf3 TCP transfer and the captures write 128 bytes of each packet.
                      tcpdump -w FILE, each with its default snap length and
                      buffer; captured: packets in the file (counted
                      with capinfos) / frames sent
+  --filter           one frame in $CYCLE of the flood goes to UDP port $MATCH_PORT, and
+                     every capture runs with the filter expression
+                     '$FILTER_EXPR': sockcap and tcpdump, each printing
+                     and writing a file, against no capture; captured:
+                     packets printed or in the file / matching frames
+                     sent (FRAMES / $CYCLE; FRAMES must be a multiple of $CYCLE)
   --tcp              instead of the flood, an iperf3 TCP transfer from the
                      sender's namespace to the receiver's (client and server
                      both on CPU $TX_CPU) against sockcap -s $TCP_SNAP -w FILE and
@@ -143,13 +161,10 @@ while (($#)); do
 		TCP_SECS=$val
 		TCP_SECS_SET=1
 		;;
-	--write)
-		[ "$MODE" = tcp ] && die "--write and --tcp are separate benchmarks: choose one"
-		MODE="write"
-		;;
-	--tcp)
-		[ "$MODE" = write ] && die "--write and --tcp are separate benchmarks: choose one"
-		MODE="tcp"
+	--write | --filter | --tcp)
+		[ "$MODE" != print ] && [ "$MODE" != "${opt#--}" ] &&
+			die "--$MODE and $opt are separate benchmarks: choose one"
+		MODE=${opt#--}
 		;;
 	--sockcap) SOCKCAP_BIN=$val ;;
 	--outdir) OUTBASE=$val ;;
@@ -176,6 +191,10 @@ if [ "$MODE" = tcp ]; then
 	((BPF_STATS)) && die "--bpf-stats does not apply to --tcp"
 elif ((TCP_SECS_SET)); then
 	die "--tcp-secs needs --tcp"
+fi
+# A whole number of cycles, so that exactly 1% of the frames sent match.
+if [ "$MODE" = filter ] && ((COUNT % CYCLE)); then
+	die "with --filter the frame count must be a multiple of $CYCLE (got $COUNT)"
 fi
 
 # --------------------------------------------------------------- checks
@@ -490,9 +509,11 @@ ip_checksum() {
 	echo $((~sum & 0xffff))
 }
 
-CFG=$WORK/udp60.trafgen
-cat >"$CFG" <<EOF
-/* 60 bytes: Ethernet, IPv4, UDP $SRC_IP:$SPORT -> $DST_IP:$DPORT, 18 zero bytes */
+# frame PORT: one packet of a trafgen configuration, to UDP port PORT (the
+# ports are not in the IP checksum, and the UDP checksum is 0).
+frame() {
+	cat <<EOF
+/* 60 bytes: Ethernet, IPv4, UDP $SRC_IP:$SPORT -> $DST_IP:$1, 18 zero bytes */
 {
   $(mac_bytes "$RX_MAC"),
   $(mac_bytes "$TX_MAC"),
@@ -500,10 +521,29 @@ cat >"$CFG" <<EOF
   0x45, 0x00, c16(46), c16(0), c16(0x4000), 64, 17, c16($(ip_checksum)),
   $(echo "$SRC_IP" | tr . ,),
   $(echo "$DST_IP" | tr . ,),
-  c16($SPORT), c16($DPORT), c16(26), c16(0),
+  c16($SPORT), c16($1), c16(26), c16(0),
   fill(0x00, 18)
 }
 EOF
+}
+
+CFG=$WORK/udp60.trafgen
+if [ "$MODE" = filter ]; then
+	# trafgen sends the packets of a configuration in turn, from the first
+	# on each start: CYCLE - 1 frames to DPORT, then one to MATCH_PORT. The
+	# matching frame comes last, so that any number of frames sent holds
+	# exactly (frames / CYCLE) matches; check_cycle verifies the order.
+	{
+		for ((i = 1; i < CYCLE; i++)); do
+			frame "$DPORT"
+		done
+		frame "$MATCH_PORT"
+	} >"$CFG"
+	# What a fully decoded line of the matching frame contains.
+	SIGNATURE="$SRC_IP.$SPORT > $DST_IP.$MATCH_PORT: UDP, length 18"
+else
+	frame "$DPORT" >"$CFG"
+fi
 
 TG_ARGS=(--dev "$IF_TX" --conf "$CFG" --cpus 1 --no-sock-mem --notouch-irq)
 if ((TX_RING)); then
@@ -544,15 +584,22 @@ proc_cpu() {
 	fi
 }
 
-# "run_cnt run_time_ns" of the socket filter program the process holds.
+# "run_cnt run_time_ns" of the socket filter program the process holds, the
+# one the socket runs. With a filter expression the process holds two: the
+# expression, which the socket runs for every packet, and the parser it
+# tail-calls for the packets that match. The kernel counts a program's runs
+# and time only where the socket enters it, so the parser's counters stay
+# at 0 and the expression's include the parser's time: the one with the
+# most runs is the one to report.
 prog_stats() {
-	local f
-	for f in /proc/"$1"/fdinfo/*; do
+	local f line
+	line=$(for f in /proc/"$1"/fdinfo/*; do
 		awk '$1 == "prog_type:" && $2 == 1 { sf = 1 }
 		     $1 == "run_cnt:" { c = $2 } $1 == "run_time_ns:" { t = $2 }
-		     END { if (sf) print c + 0, t + 0; else exit 1 }' "$f" 2>/dev/null && return 0
-	done
-	return 1
+		     END { if (sf) print c + 0, t + 0; else exit 1 }' "$f" 2>/dev/null
+	done | sort -n -k1,1 | tail -n 1)
+	[ -n "$line" ] || return 1
+	echo "$line"
 }
 
 # send FRAMES: run trafgen on CPU 0 until it has sent FRAMES frames. Sets
@@ -602,6 +649,7 @@ send() {
 # a1, ...), and its baseline is the mean of the two next to it.
 case $MODE in
 print) CAPS=(b c d) ;;
+filter) CAPS=(b c d f) ;;
 *) CAPS=(b c) ;;
 esac
 [ "$MODE" != tcp ] && ((NULL_FILTER)) && CAPS+=(e)
@@ -614,12 +662,27 @@ label() {
 	print,d) echo "tcpdump -l -n" ;;
 	write,b) echo "sockcap -w" ;;
 	write,c) echo "tcpdump -w" ;;
+	filter,b) echo "sockcap EXPR" ;;
+	filter,c) echo "sockcap -w EXPR" ;;
+	filter,d) echo "tcpdump -n EXPR" ;;
+	filter,f) echo "tcpdump -w EXPR" ;;
 	tcp,b) echo "sockcap -s $TCP_SNAP -w" ;;
 	tcp,c) echo "tcpdump -s $TCP_SNAP -w" ;;
 	*,e) echo "do-nothing filter" ;;
 	print,s) echo "sockcap, bpf_stats on" ;;
 	write,s) echo "sockcap -w, bpf_stats on" ;;
+	filter,s) echo "sockcap EXPR, bpf_stats on" ;;
+	filter,v) echo "order check (tcpdump -w, no filter)" ;;
 	esac
+}
+
+# writes_file CASE: whether CASE's capture writes a pcap file (rather than
+# lines to standard output, or nothing).
+writes_file() {
+	case $MODE,$1 in
+	*,a* | *,e | print,* | filter,b | filter,d | filter,s) return 1 ;;
+	esac
+	return 0
 }
 
 # capture_cmd CASE FILE: set CMD to CASE's capture command (none for a*);
@@ -637,13 +700,18 @@ capture_cmd() {
 	write,c) CMD=(tcpdump -i "$IF_RX" -w "$2") ;;
 	tcp,b) CMD=("$SOCKCAP_BIN" -i "$IF_RX" -s "$TCP_SNAP" -w "$2") ;;
 	tcp,c) CMD=(tcpdump -i "$IF_RX" -s "$TCP_SNAP" -w "$2") ;;
+	# the same expression, one argument, for all four; otherwise defaults
+	filter,b | filter,s) CMD=("$SOCKCAP_BIN" -i "$IF_RX" "$FILTER_EXPR") ;;
+	filter,c) CMD=("$SOCKCAP_BIN" -i "$IF_RX" -w "$2" "$FILTER_EXPR") ;;
+	filter,d) CMD=(tcpdump -n -i "$IF_RX" "$FILTER_EXPR") ;;
+	filter,f) CMD=(tcpdump -i "$IF_RX" -w "$2" "$FILTER_EXPR") ;;
 	*,e) CMD=("$PY" "$HERE/nullfilter.py" "$IF_RX") ;;
 	esac
 }
 
 # Results, keyed "RUN,CASE".
 declare -A R_SENT R_PPS R_NS R_OTHER R_LINES R_DEC R_CPU R_STATS R_NOTE R_FAIL
-declare -A R_FILE R_DROP R_BPS R_RETR R_LINK R_LBYTES
+declare -A R_FILE R_DROP R_BPS R_RETR R_LINK R_LBYTES R_MATCH
 
 # start_capture KEY CASE OUT ERR CPUFILE: start CMD on the capture CPU in
 # the receiver's namespace and wait until it says it is listening. Sets
@@ -728,8 +796,11 @@ file_result() {
 		[ -n "$said" ] && ((said != F_PKTS)) &&
 			R_NOTE[$k]+="the file holds $F_PKTS packets, $(label "$c") says it captured $said; "
 		# every frame of the flood is 60 bytes and fits the snap length
-		[ "$MODE" = write ] && [ -n "$F_BYTES" ] && ((F_BYTES != 60 * F_PKTS)) &&
+		[ "$MODE" != tcp ] && [ -n "$F_BYTES" ] && ((F_BYTES != 60 * F_PKTS)) &&
 			R_NOTE[$k]+="$F_BYTES bytes of packet data in the file, not 60 per packet; "
+		# --filter: are they the matching frames? (the file is small: 1%)
+		[ "$MODE" = filter ] &&
+			R_DEC[$k]=$(tcpdump -r "$f" -n 2>/dev/null | grep -cF -- "$SIGNATURE")
 	else
 		R_NOTE[$k]+="no packets counted in the file ($F_ERR); "
 	fi
@@ -791,20 +862,91 @@ measure() {
 	((back == 0)) || R_NOTE[$k]+="$back frames went back toward the sender; "
 	((drops == 0)) || R_NOTE[$k]+="veth dropped $drops frames; "
 
+	# --filter: the last frame of each cycle matches, so however many
+	# frames went out, this many of them matched (check_cycle checked it)
+	[ "$MODE" = filter ] && R_MATCH[$k]=$((sent / CYCLE))
+
 	if ((${#CMD[@]})); then
 		collect_capture "$k" "$cpuf" "$err" "$cpu_ready"
-		if [ "$MODE" = print ]; then
-			R_LINES[$k]=$(wc -l <"$out")
+		if [ "$c" = e ]; then
+			((KEEP)) || rm -f -- "$out"
+		elif writes_file "$c"; then
+			file_result "$k" "$c" "$file" "$out" "$err"
+		else
+			# tcpdump ends its output with an empty line when interrupted
+			R_LINES[$k]=$(grep -c . "$out")
 			R_DEC[$k]=$(grep -cF -- "$SIGNATURE" "$out")
 			((KEEP)) || rm -f -- "$out"
-		elif [ "$c" = e ]; then
-			((KEEP)) || rm -f -- "$out"
-		else
-			file_result "$k" "$c" "$file" "$out" "$err"
 		fi
+		[ "$MODE" = filter ] && [ "$c" != e ] && check_filter_stats "$k" "$c" "$err" "$sent"
 		[ -n "$prog" ] && R_PROG=$prog
 	fi
 	return 0
+}
+
+# check_filter_stats KEY CASE ERR SENT: --filter: hold the tool's own
+# statistics against what was sent and what it printed or wrote.
+check_filter_stats() {
+	local k=$1 c=$2 err=$3 sent=$4 n got
+	local want=${R_MATCH[$k]}
+	got=${R_LINES[$k]:-${R_FILE[$k]:-}}
+	n=$(awk '/^[0-9]+ packets? received by filter/ { print $1; exit }' "$err")
+	[ -n "$n" ] && ((n != want)) &&
+		R_NOTE[$k]+="received by filter $n, but $want matching frames were sent; "
+	n=$(awk '/^[0-9]+ packets? captured/ { print $1; exit }' "$err")
+	# (for a file, file_result compares the file with "captured")
+	[ -n "$n" ] && [ -n "${R_LINES[$k]:-}" ] && ((n != R_LINES[$k])) &&
+		R_NOTE[$k]+="says it captured $n, printed ${R_LINES[$k]} lines; "
+	n=$(awk '/^[0-9]+ packets? seen by the socket/ { print $1; exit }' "$err")
+	[ -n "$n" ] && ((n != sent)) &&
+		R_NOTE[$k]+="its socket saw $n packets, $sent frames were sent; "
+	[ -n "$got" ] && [ -n "${R_DEC[$k]:-}" ] && ((R_DEC[$k] != got)) &&
+		R_NOTE[$k]+="$((got - R_DEC[$k])) of $got packets are not the matching frame; "
+	return 0
+}
+
+# check_cycle: --filter: before the measurements, send CHECK_FRAMES frames
+# while tcpdump (no filter, a buffer far larger than they need) writes
+# every one of them to a file, and verify that trafgen sent the cycle in
+# order: frames 1 to CYCLE - 1 of each cycle to DPORT, frame CYCLE to
+# MATCH_PORT, nothing else. That is what makes "matching frames sent"
+# exactly 1% of the frames sent.
+CHECK_FRAMES=$((CYCLE * 100))
+check_cycle() {
+	local base=$WORK/cycle-check k=0,v res sent before after
+	local out=$base.out err=$base.err cpuf=$base.cpu file=$base.pcap
+	CAP_PIDFILE=$base.pid
+	CMD=(tcpdump -i "$IF_RX" -B 65536 -w "$file")
+	start_capture "$k" v "$out" "$err" "$cpuf" || die "order check: tcpdump did not start"
+	before=$(counters) || die "cannot read the veth counters"
+	send "$CHECK_FRAMES" || die "order check: trafgen failed"
+	after=$(counters) || die "cannot read the veth counters"
+	sleep "$TAIL"
+	stop_capture
+	sent=$(($(echo "$after" | awk '{ print $1 }') - $(echo "$before" | awk '{ print $1 }')))
+	# each frame's destination port against its place in the cycle: one
+	# line of totals, "frames port-9 port-10 other out-of-place"
+	res=$(tcpdump -r "$file" -n 2>/dev/null | awk -v c="$CYCLE" -v p9="$DPORT" -v p10="$MATCH_PORT" \
+		-v src="$SRC_IP.$SPORT" -v dst="$DST_IP" '
+		{
+			port = ""
+			for (i = 1; i < NF; i++)
+				if ($i == src && $(i + 1) == ">") {
+					port = $(i + 2); sub(/^.*\./, "", port); sub(/:$/, "", port)
+					if (substr($(i + 2), 1, length(dst) + 1) != dst ".") port = "?"
+				}
+			if (port == p10) m++; else if (port == p9) n++; else o++
+			want = (NR % c == 0) ? p10 : p9
+			if (port != want) bad++
+		}
+		END { printf "%d %d %d %d %d\n", NR, n, m, o, bad }')
+	read -r CHECK_TOTAL CHECK_OTHER_PORT CHECK_MATCH CHECK_ELSE CHECK_BAD <<<"$res"
+	CHECK_STATS=$(grep -E '^[0-9]+ packets? ' "$err" | paste -sd ';' - | sed 's/;/; /g')
+	((KEEP)) || rm -f -- "$file" "$out"
+	if [ "${CHECK_TOTAL:-0}" != "$CHECK_FRAMES" ] || [ "$sent" != "$CHECK_FRAMES" ] ||
+		[ "${CHECK_MATCH:-0}" != $((CHECK_FRAMES / CYCLE)) ] || [ "${CHECK_BAD:-1}" != 0 ]; then
+		die "order check failed: sent $sent frames, tcpdump wrote ${CHECK_TOTAL:-0}: ${CHECK_OTHER_PORT:-0} to port $DPORT, ${CHECK_MATCH:-0} to port $MATCH_PORT, ${CHECK_ELSE:-0} other, ${CHECK_BAD:-?} out of place (tcpdump: $CHECK_STATS)"
+	fi
 }
 
 # --------------------------------------------------------------- TCP
@@ -966,7 +1108,9 @@ derive() {
 			V_RELCPU[$k]=$(awk -v n="${R_NS[$k]}" -v b="$bn" 'BEGIN { printf "%.3f", b / n }')
 			V_PLUS[$k]=$(awk -v n="${R_NS[$k]}" -v b="$bn" 'BEGIN { printf "%.0f", n - b }')
 		fi
-		if [ -n "${R_LINES[$k]:-}" ] && [ "$c" != e ]; then
+		if [ "$MODE" = filter ]; then
+			derive_filter "$k" "$c"
+		elif [ -n "${R_LINES[$k]:-}" ] && [ "$c" != e ]; then
 			V_CAPT[$k]=$(awk -v n="${R_LINES[$k]}" -v d="${R_SENT[$k]}" 'BEGIN { if (d > 0) printf "%.2f", 100 * n / d }')
 			V_DEC[$k]=$(awk -v n="${R_DEC[$k]}" -v d="${R_LINES[$k]}" 'BEGIN { if (d > 0) printf "%.2f", 100 * n / d }')
 			V_US[$k]=$(awk -v t="${R_CPU[$k]}" -v n="${R_LINES[$k]}" 'BEGIN { if (n > 0) printf "%.3f", t * 1e6 / n }')
@@ -976,6 +1120,21 @@ derive() {
 			V_US[$k]=$(awk -v t="${R_CPU[$k]}" -v n="${R_FILE[$k]}" 'BEGIN { if (n > 0) printf "%.3f", t * 1e6 / n }')
 		fi
 	done
+}
+
+# derive_filter KEY CASE: --filter: what was captured against the matching
+# frames sent, and the capture's CPU time per matching frame.
+derive_filter() {
+	local k=$1 c=$2 n m=${R_MATCH[$1]:-}
+	[ -n "$m" ] && ((m > 0)) || return 0
+	V_US[$k]=$(awk -v t="${R_CPU[$k]:-}" -v n="$m" 'BEGIN { if (t != "") printf "%.3f", t * 1e6 / n }')
+	[ "$c" = e ] && return 0
+	n=${R_LINES[$k]:-${R_FILE[$k]:-}}
+	[ -n "$n" ] || return 0
+	V_CAPT[$k]=$(awk -v n="$n" -v d="$m" 'BEGIN { printf "%.2f", 100 * n / d }')
+	[ -n "${R_DEC[$k]:-}" ] &&
+		V_DEC[$k]=$(awk -v n="${R_DEC[$k]}" -v d="$n" 'BEGIN { if (d > 0) printf "%.2f", 100 * n / d }')
+	return 0
 }
 
 ROWFMT="%-20s %8s %8s %7s %6s %8s %5s %7s %5s %6s %6s\n"
@@ -1001,7 +1160,11 @@ print_run() {
 		[ -n "${R_OTHER[$r,a$i]:-}" ] && other+=("${R_OTHER[$r,a$i]}")
 	done
 	echo
-	row "run $r of $RUNS" captured decoded "tx kpps" rel. ns/frame +ns rel.cpu other "CPU s" us/pkt
+	if [ "$MODE" = filter ]; then
+		row "run $r of $RUNS" captured decoded "tx kpps" rel. ns/frame +ns rel.cpu other "CPU s" us/match
+	else
+		row "run $r of $RUNS" captured decoded "tx kpps" rel. ns/frame +ns rel.cpu other "CPU s" us/pkt
+	fi
 	if [ -n "${B_PPS[$r]:-}" ]; then
 		row "a no capture, mean" "" "" \
 			"$(awk -v p="${B_PPS[$r]}" 'BEGIN { printf "%.1f", p / 1000 }')" \
@@ -1037,6 +1200,14 @@ print_run() {
 		[ "$c" != "${as[-1]}" ] && printf ","
 	done
 	echo
+	if [ "$MODE" = filter ]; then
+		# the same number unless a send stopped short (then a note says so)
+		printf "  matching frames sent:"
+		for c in "${CAPS[@]}"; do
+			printf " %s %s" "$c" "${R_MATCH[$r,$c]:--}"
+		done
+		echo
+	fi
 	for c in "${CAPS[@]}"; do
 		k="$r,$c"
 		[ -n "${R_STATS[$k]:-}" ] && printf "  %s %s: %s\n" "$c" "$(label "$c")" "${R_STATS[$k]}"
@@ -1074,10 +1245,12 @@ stat3() {
 }
 
 SUMFMT="%-20s %-24s %-21s %-21s %-18s %s\n"
+# --filter: CPU seconds as well, and per matching frame
+FSUMFMT="%-20s %-24s %-21s %-21s %-18s %-21s %s\n"
 
 print_summary() {
 	local c r
-	local -a capt rel relc plus us
+	local -a capt rel relc plus us cpu
 	local -a kp=() ns=()
 	for ((r = 1; r <= RUNS; r++)); do
 		[ -n "${B_PPS[$r]:-}" ] && kp+=("$(awk -v p="${B_PPS[$r]}" 'BEGIN { printf "%.1f", p / 1000 }')")
@@ -1086,20 +1259,35 @@ print_summary() {
 	echo
 	echo "summary: $RUNS run(s) of $COUNT frames per case, median (min..max)"
 	echo "no capture: $(stat3 "${kp[@]}") kpps, $(stat3 "${ns[@]}") ns/frame on CPU $TX_CPU"
-	# shellcheck disable=SC2059
-	printf "$SUMFMT" "" "captured %" "rel. rate" "rel. rate (CPU)" "+ns/frame CPU $TX_CPU" "CPU us/pkt"
+	if [ "$MODE" = filter ]; then
+		echo "filter expression '$FILTER_EXPR': $((COUNT / CYCLE)) matching frames per case (1 in $CYCLE)"
+		# shellcheck disable=SC2059
+		printf "$FSUMFMT" "" "captured % of matching" "rel. rate" "rel. rate (CPU)" \
+			"+ns/frame CPU $TX_CPU" "CPU s" "CPU us/match"
+	else
+		# shellcheck disable=SC2059
+		printf "$SUMFMT" "" "captured %" "rel. rate" "rel. rate (CPU)" "+ns/frame CPU $TX_CPU" "CPU us/pkt"
+	fi
 	for c in "${CAPS[@]}"; do
-		capt=() rel=() relc=() plus=() us=()
+		capt=() rel=() relc=() plus=() us=() cpu=()
 		for ((r = 1; r <= RUNS; r++)); do
 			capt+=("${V_CAPT[$r,$c]:-}")
 			us+=("${V_US[$r,$c]:-}")
 			rel+=("${V_REL[$r,$c]:-}")
 			relc+=("${V_RELCPU[$r,$c]:-}")
 			plus+=("${V_PLUS[$r,$c]:-}")
+			cpu+=("$(awk -v t="${R_CPU[$r,$c]:-}" 'BEGIN { if (t != "") printf "%.3f", t }')")
 		done
-		# shellcheck disable=SC2059
-		printf "$SUMFMT" "$c $(label "$c")" "$(stat3 "${capt[@]}")" "$(stat3 "${rel[@]}")" \
-			"$(stat3 "${relc[@]}")" "$(stat3 "${plus[@]}")" "$(stat3 "${us[@]}")"
+		if [ "$MODE" = filter ]; then
+			# shellcheck disable=SC2059
+			printf "$FSUMFMT" "$c $(label "$c")" "$(stat3 "${capt[@]}")" "$(stat3 "${rel[@]}")" \
+				"$(stat3 "${relc[@]}")" "$(stat3 "${plus[@]}")" "$(stat3 "${cpu[@]}")" \
+				"$(stat3 "${us[@]}")"
+		else
+			# shellcheck disable=SC2059
+			printf "$SUMFMT" "$c $(label "$c")" "$(stat3 "${capt[@]}")" "$(stat3 "${rel[@]}")" \
+				"$(stat3 "${relc[@]}")" "$(stat3 "${plus[@]}")" "$(stat3 "${us[@]}")"
+		fi
 	done
 }
 
@@ -1232,14 +1420,26 @@ if [ "$MODE" = tcp ]; then
 		'BEGIN { printf "%.0f", (r * c * (s + 4)) / 60 + 0.5 }')
 	note "seconds per transfer: $TCP_SECS; runs: $RUNS; about $eta minute(s)"
 else
+	# sends per run: each capture and the no-capture sends around them
 	eta=$(awk -v n="$COUNT" -v r="$RUNS" -v c="$((2 * ${#CAPS[@]} + 1))" \
 		'BEGIN { printf "%.0f", (r * c * (n / 450000 + 3)) / 60 + 0.5 }')
 	note "frames per case: $COUNT; runs: $RUNS; about $eta minute(s)"
 fi
 
+if [ "$MODE" = filter ]; then
+	note "order check: $CHECK_FRAMES frames, every one of them written by tcpdump"
+	check_cycle
+fi
+
 echo "sockcap benchmark"
 echo "  kernel   $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs: $cpu_model"
-echo "  sockcap  $("$SOCKCAP_BIN" --version 2>&1 | head -n 1) ($SOCKCAP_BIN)"
+# The binary's checksum, to tell builds apart and to notice one replaced
+# while the script runs (a build directory shared with others, say).
+bin_sum() {
+	sha256sum -- "$SOCKCAP_BIN" 2>/dev/null | cut -c1-16
+}
+SOCKCAP_SUM=$(bin_sum)
+echo "  sockcap  $("$SOCKCAP_BIN" --version 2>&1 | head -n 1) ($SOCKCAP_BIN, sha256 ${SOCKCAP_SUM:-?}...)"
 echo "  tcpdump  $(tcpdump --version 2>&1 | head -n 1), $(tcpdump --version 2>&1 | sed -n 2p)"
 if [ "$MODE" = write ]; then
 	echo "  sender   $(trafgen -v 2>&1 | head -n 1 | awk '{ print $1, $2 }') on CPU $TX_CPU, $SEND_MODE"
@@ -1263,6 +1463,38 @@ if [ "$MODE" = write ]; then
 	echo "                     (other tasks, hypervisor); when high, trust rel.cpu over rel."
 	echo "           CPU s     the capture process's user+sys time from ready to exit"
 	echo "           us/pkt    CPU s / packets in the file"
+elif [ "$MODE" = filter ]; then
+	echo "  sender   $(trafgen -v 2>&1 | head -n 1 | awk '{ print $1, $2 }') on CPU $TX_CPU, $SEND_MODE"
+	echo "  frames   $COUNT per case, 60 bytes, $SRC_IP:$SPORT > $DST_IP UDP, to the receiver's MAC,"
+	echo "           in cycles of $CYCLE: $((CYCLE - 1)) to port $DPORT, then 1 to port $MATCH_PORT"
+	echo "           ($((COUNT / CYCLE)) matching frames per case; order checked with tcpdump"
+	echo "           before the runs: $CHECK_MATCH of $CHECK_TOTAL frames to port $MATCH_PORT, all in place)"
+	echo "  filter   EXPR = '$FILTER_EXPR', the same for every capture"
+	echo "  capture  on CPU $CAP_CPU, in the receiver's namespace, output to a file in $OUTBASE"
+	echo "  cases    a no capture              b sockcap -i VETH EXPR > file"
+	echo "           c sockcap -i VETH -w FILE EXPR"
+	echo "           d tcpdump -n -i VETH EXPR > file"
+	echo "           f tcpdump -i VETH -w FILE EXPR"
+	((NULL_FILTER)) &&
+		echo "           e do-nothing filter: packet socket with classic BPF 'ret #0', reads nothing"
+	echo "           a no capture: before, between and after the others; each capture is"
+	echo "             compared with the mean of the two no-capture sends next to it"
+	echo "  target   sender at >= 0.94 of its no-capture rate while sockcap runs with a"
+	echo "           filter that 1% of the frames match, sockcap's CPU near zero (a goal"
+	echo "           to compare with, not something this run assumes)"
+	echo "  columns  captured  lines printed, or packets in the file (counted with"
+	echo "                     $FILE_COUNTER) / matching frames sent"
+	echo "           decoded   of those, the ones showing the matching frame's UDP header"
+	echo "                     (files: as tcpdump -r -n shows them)"
+	echo "           tx kpps   frames / time of trafgen's send loop;  rel. = / baseline"
+	echo "           ns/frame  CPU time of the sending path on CPU $TX_CPU (trafgen with the"
+	echo "                     receive softirq it runs, plus ksoftirqd/$TX_CPU) per frame"
+	echo "           +ns       ns/frame - baseline: the capture's kernel-side cost per frame"
+	echo "           rel.cpu   baseline ns/frame / ns/frame: rel. without other load"
+	echo "           other     share of the send's wall time CPU $TX_CPU spent elsewhere"
+	echo "                     (other tasks, hypervisor); when high, trust rel.cpu over rel."
+	echo "           CPU s     the capture process's user+sys time from ready to exit"
+	echo "           us/match  CPU s / matching frames sent"
 elif [ "$MODE" = tcp ]; then
 	echo "  traffic  $(iperf3 --version 2>&1 | head -n 1 | awk '{ print $1, $2 }') TCP $SRC_IP > $RX_IP:$TCP_PORT, $TCP_SECS s per case;"
 	echo "           client and server both on CPU $TX_CPU, default options"
@@ -1345,13 +1577,17 @@ if ((BPF_STATS)); then
 	echo "socket filter run time (kernel.bpf_stats_enabled=1, one more send of $COUNT frames)"
 	if [ -n "${R_PROG:-}" ]; then
 		read -r p_cnt p_ns <<<"$R_PROG"
-		awk -v c="$p_cnt" -v t="$p_ns" -v n="${R_NS[0,s]:-0}" \
+		p_name=sockcap_filter
+		[ "$MODE" = filter ] && p_name="filter expression (with the parser it tail-calls for a match)"
+		awk -v c="$p_cnt" -v t="$p_ns" -v n="${R_NS[0,s]:-0}" -v name="$p_name" \
 			-v b="$(mean2 "${R_NS[0,a0]:-}" "${R_NS[0,a1]:-}")" 'BEGIN {
-			printf "  sockcap_filter: %d runs, %.3f s in all, %.1f ns per run\n", c, t / 1e9, c ? t / c : 0
+			printf "  %s: %d runs, %.3f s in all, %.1f ns per run\n", name, c, t / 1e9, c ? t / c : 0
 			if (b > 0) printf "  sending path meanwhile: %.1f ns/frame, %+.0f ns against no capture (%.1f ns/frame, stats on)\n", n, n - b, b
 		}'
-		if [ "$MODE" = write ]; then
-			[ -n "${R_STATS[0,s]:-}" ] && echo "  sockcap -w: ${R_STATS[0,s]}"
+		if [ "$MODE" != print ]; then
+			p_cmd="sockcap -w"
+			[ "$MODE" = filter ] && p_cmd="sockcap EXPR"
+			[ -n "${R_STATS[0,s]:-}" ] && echo "  $p_cmd: ${R_STATS[0,s]}"
 			[ -n "${R_NOTE[0,s]:-}" ] && echo "  note: ${R_NOTE[0,s]%; }"
 		else
 			[ -n "${R_STATS[0,s]:-}" ] && echo "  sockcap: ${R_STATS[0,s]}"
@@ -1359,6 +1595,12 @@ if ((BPF_STATS)); then
 	else
 		echo "  could not read the program's statistics"
 	fi
+fi
+
+if [ "$(bin_sum)" != "$SOCKCAP_SUM" ]; then
+	echo
+	echo "note: $SOCKCAP_BIN changed during the run (sha256 ${SOCKCAP_SUM:-?}... at the start,"
+	echo "      $(bin_sum)... now): the measurements may mix two builds"
 fi
 
 if [ "$MODE" = tcp ]; then
