@@ -43,14 +43,30 @@ struct {
 /*
  * With a filter expression, the socket's program is the expression
  * (translated from classic BPF by user space), and this program is entered
- * by a tail call through slot 0 for each packet it accepts.
+ * by a tail call through slot SC_SLOT_PARSER for each packet it accepts.
+ * Slot SC_SLOT_EXPR holds the expression when it is entered through
+ * sockcap_entry (below).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SC_NSLOTS);
 	__type(key, __u32);
 	__type(value, __u32);
 } next SEC(".maps");
+
+/*
+ * A socket's filter program is charged to the socket's option memory, and
+ * one larger than net.core.optmem_max (20 KiB on Linux 6.1) cannot be
+ * attached: "protochain" alone unrolls to some 3000 instructions. Only the
+ * attached program is charged, not those it tail-calls, so such an
+ * expression is attached behind this one.
+ */
+SEC("socket")
+int sockcap_entry(struct __sk_buff *skb)
+{
+	bpf_tail_call(skb, &next, SC_SLOT_EXPR);
+	return 0;
+}
 
 SEC("socket")
 int sockcap_filter(struct __sk_buff *skb)

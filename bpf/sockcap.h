@@ -107,6 +107,13 @@ enum sc_direction {
 	SC_DIR_OUT, /* PACKET_OUTGOING only */
 };
 
+/* Slots of the program array "next". */
+enum sc_slot {
+	SC_SLOT_PARSER = 0, /* the filter (the expression tail-calls it) */
+	SC_SLOT_EXPR,	    /* the expression, behind sockcap_entry */
+	SC_NSLOTS,
+};
+
 /* Counters kept per CPU in the kernel; user space sums them. */
 struct sc_counters {
 	__u64 seen;	 /* packets the filter looked at (that matched an expression) */

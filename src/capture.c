@@ -89,16 +89,16 @@ static int attach_expression(struct capture *c, const struct capture_opts *o, in
 	struct cbpf_opts co = {
 		.mode = CBPF_CHAIN,
 		.prog_array_fd = bpf_map__fd(c->skel->maps.next),
-		.slot = 0,
+		.slot = SC_SLOT_PARSER,
 		.flags = CBPF_F_COUNT_SEEN,
 		.seen_map_fd = bpf_map__fd(c->skel->maps.counters),
 		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),
 	};
 	char msg[512];
-	__u32 zero = 0;
+	__u32 slot = SC_SLOT_PARSER;
 	int err;
 
-	err = bpf_map_update_elem(co.prog_array_fd, &zero, &parser_fd, BPF_ANY);
+	err = bpf_map_update_elem(co.prog_array_fd, &slot, &parser_fd, BPF_ANY);
 	if (err) {
 		err = -errno;
 		sc_err("chaining BPF programs: %s", strerror(errno));
@@ -113,9 +113,41 @@ static int attach_expression(struct capture *c, const struct capture_opts *o, in
 	return 0;
 }
 
-/* One packet socket on one interface, with the program (prog_fd) attached. */
+/*
+ * Attach *prog_fd to sock. The socket's option memory (net.core.optmem_max)
+ * pays for the program: an expression too large for it is attached behind
+ * sockcap_entry instead, which *prog_fd then names.
+ */
+static int attach_prog(struct capture *c, int sock, int *prog_fd)
+{
+	__u32 slot = SC_SLOT_EXPR;
+	int entry_fd, err;
+
+	if (setsockopt(sock, SOL_SOCKET, SO_ATTACH_BPF, prog_fd, sizeof(*prog_fd)) == 0)
+		return 0;
+	err = errno;
+	if (err == ENOMEM && *prog_fd == c->match_fd) {
+		entry_fd = bpf_program__fd(c->skel->progs.sockcap_entry);
+		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.next), &slot, &c->match_fd,
+					BPF_ANY) < 0) {
+			err = errno;
+			sc_err("chaining BPF programs: %s", strerror(err));
+			return -err;
+		}
+		if (setsockopt(sock, SOL_SOCKET, SO_ATTACH_BPF, &entry_fd, sizeof(entry_fd)) == 0) {
+			*prog_fd = entry_fd;
+			return 0;
+		}
+		err = errno;
+	}
+	sc_err("attaching BPF program: %s%s", strerror(err),
+	       err == ENOMEM ? " (socket option memory: see net.core.optmem_max)" : "");
+	return -err;
+}
+
+/* One packet socket on one interface, with the program (*prog_fd) attached. */
 static int open_socket(struct capture *c, const struct capture_opts *o, struct capture_if *ci,
-		       int prog_fd)
+		       int *prog_fd)
 {
 	struct sockaddr_ll sll = { 0 };
 	int err;
@@ -130,11 +162,9 @@ static int open_socket(struct capture *c, const struct capture_opts *o, struct c
 		sc_err("packet socket: %s", strerror(errno));
 		return err;
 	}
-	if (setsockopt(ci->sock, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof(prog_fd)) < 0) {
-		err = -errno;
-		sc_err("attaching BPF program: %s", strerror(errno));
+	err = attach_prog(c, ci->sock, prog_fd);
+	if (err)
 		return err;
-	}
 	if (o->direction == SC_DIR_IN || ci->ifindex == (int)c->skel->rodata->lo_ifindex) {
 		int one = 1;
 
@@ -268,7 +298,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		prog_fd = c->match_fd;
 	}
 	for (unsigned int i = 0; i < c->nifs; i++) {
-		err = open_socket(c, o, &c->ifs[i], prog_fd);
+		err = open_socket(c, o, &c->ifs[i], &prog_fd);
 		if (err)
 			goto fail;
 	}
