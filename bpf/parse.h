@@ -17,22 +17,34 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-typedef struct __sk_buff sc_ctx_t;
+/*
+ * The packet and where offsets count from: the MAC header (BPF_HDR_START_MAC)
+ * for frames with a link-layer header, the network header
+ * (BPF_HDR_START_NET) for packets without one (raw IP interfaces, cooked
+ * captures).
+ */
+struct sc_skb {
+	struct __sk_buff *skb;
+	__u32 start;
+};
+typedef struct sc_skb sc_ctx_t;
 
 /*
- * Offsets count from the MAC header. bpf_skb_load_bytes_relative reads from
- * there whether skb->data is at the MAC header (a live packet socket) or at
- * the network header (BPF_PROG_TEST_RUN), but only from the linear area.
- * Headers in page fragments (a sender's TX ring, some drivers) are read with
+ * bpf_skb_load_bytes_relative reads from the start of that header whether
+ * skb->data is there (a live packet socket) or at the network header
+ * (BPF_PROG_TEST_RUN), but only from the linear area. Headers in page
+ * fragments (a sender's TX ring, some drivers) are read with
  * bpf_skb_load_bytes, relative to skb->data, which on a live packet socket
- * is the MAC header. Under BPF_PROG_TEST_RUN the whole frame is linear, so
- * that second load can only fail as the first did.
+ * is the same header (a SOCK_RAW socket's skb->data is the MAC header, or
+ * the network header where there is no link-layer header; a SOCK_DGRAM
+ * socket's is the network header). Under BPF_PROG_TEST_RUN the whole frame
+ * is linear, so that second load can only fail as the first did.
  */
-static __always_inline long sc_load(sc_ctx_t *skb, __u32 off, void *to, __u32 len)
+static __always_inline long sc_load(sc_ctx_t *ctx, __u32 off, void *to, __u32 len)
 {
-	if (!bpf_skb_load_bytes_relative(skb, off, to, len, BPF_HDR_START_MAC))
+	if (!bpf_skb_load_bytes_relative(ctx->skb, off, to, len, ctx->start))
 		return 0;
-	return bpf_skb_load_bytes(skb, off, to, len);
+	return bpf_skb_load_bytes(ctx->skb, off, to, len);
 }
 #else
 #include <string.h>
@@ -366,6 +378,31 @@ static __always_inline int sc_parse_arp(sc_ctx_t *ctx, __u32 off, struct sc_reco
 	return 0;
 }
 
+/* Parse what follows the link-layer header (at off) into r. */
+static __always_inline void sc_parse_l3(sc_ctx_t *ctx, __u32 off, __u16 proto,
+					struct sc_record *r)
+{
+	int ret;
+
+	switch (proto) {
+	case SC_ETH_P_IP:
+		ret = sc_parse_ip4(ctx, off, r);
+		break;
+	case SC_ETH_P_IPV6:
+		ret = sc_parse_ip6(ctx, off, r);
+		break;
+	case SC_ETH_P_ARP:
+		ret = sc_parse_arp(ctx, off, r);
+		break;
+	default:
+		ret = 0;
+		/* payload length, as tcpdump prints for unknown ethertypes */
+		r->l4_len = sc_rest(r, off);
+		break;
+	}
+	r->flags |= ret;
+}
+
 /*
  * Parse the frame into r. off is 0 at the Ethernet header. Sets r->layer,
  * r->flags (SC_F_TRUNC/SC_F_BAD at r->layer) and the parsed fields.
@@ -375,7 +412,7 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
 	struct sc_eth eth;
 	__u32 off = SC_ETH_HLEN;
 	__u16 proto;
-	int ntags = (r->flags & SC_F_VLAN_OOB) ? 1 : 0, i, ret;
+	int ntags = (r->flags & SC_F_VLAN_OOB) ? 1 : 0, i;
 
 	sc_clear(r);
 	r->layer = SC_L_ETHER;
@@ -413,24 +450,20 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
 		off += sizeof(tag);
 	}
 	r->ethertype = proto;
+	sc_parse_l3(ctx, off, proto, r);
+}
 
-	switch (proto) {
-	case SC_ETH_P_IP:
-		ret = sc_parse_ip4(ctx, off, r);
-		break;
-	case SC_ETH_P_IPV6:
-		ret = sc_parse_ip6(ctx, off, r);
-		break;
-	case SC_ETH_P_ARP:
-		ret = sc_parse_arp(ctx, off, r);
-		break;
-	default:
-		ret = 0;
-		/* payload length, as tcpdump prints for unknown ethertypes */
-		r->l4_len = sc_rest(r, off);
-		break;
-	}
-	r->flags |= ret;
+/*
+ * Parse a packet that starts at its network header (no link-layer header:
+ * raw IP, cooked captures), of the given EtherType.
+ */
+static __always_inline void sc_parse_net(sc_ctx_t *ctx, __u16 proto, struct sc_record *r)
+{
+	sc_clear(r);
+	r->layer = SC_L_ETHER;
+	r->flags |= SC_F_NOLINK;
+	r->ethertype = proto;
+	sc_parse_l3(ctx, 0, proto, r);
 }
 
 #ifndef __bpf__
@@ -450,6 +483,23 @@ static inline void sc_parse_frame(const __u8 *data, __u32 caplen, __u32 wire_len
 	r->vlan_tci = 0;
 	r->pad0 = 0;
 	sc_parse(&b, r);
+}
+
+/*
+ * The same for a packet without a link-layer header (LINKTYPE_RAW, or what
+ * follows a cooked header), of EtherType proto.
+ */
+static inline void sc_parse_packet_net(const __u8 *data, __u32 caplen, __u32 wire_len,
+				       __u16 proto, struct sc_record *r)
+{
+	struct sc_buf b = { .data = data, .len = caplen };
+
+	r->version = SC_RECORD_VERSION;
+	r->flags = 0;
+	r->wire_len = wire_len > caplen ? wire_len : caplen;
+	r->vlan_tci = 0;
+	r->pad0 = 0;
+	sc_parse_net(&b, proto, r);
 }
 #endif
 

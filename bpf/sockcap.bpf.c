@@ -22,6 +22,12 @@ const volatile __u32 snaplen = 0;	     /* bytes to queue to the socket; 0: none 
 const volatile __u8 records = 1;	     /* push a summary record per packet */
 const volatile __u8 direction = 0;	     /* SC_DIR_*: which packets to take (-Q) */
 /*
+ * Packets start at the network header, of EtherType skb->protocol: a
+ * SOCK_DGRAM socket (-i any), or an interface without link-layer header (a
+ * tun device). Otherwise at the Ethernet header.
+ */
+const volatile __u8 net_start = 0;
+/*
  * Bytes before skb->data that belong to the frame. On a live packet socket
  * skb->data is the MAC header (0); BPF_PROG_TEST_RUN starts a socket
  * filter's data at the network header, so the tests set ETH_HLEN.
@@ -71,6 +77,8 @@ int sockcap_entry(struct __sk_buff *skb)
 SEC("socket")
 int sockcap_filter(struct __sk_buff *skb)
 {
+	struct sc_skb ctx = { .skb = skb,
+			      .start = net_start ? BPF_HDR_START_NET : BPF_HDR_START_MAC };
 	struct sc_counters *c;
 	struct sc_record *r;
 	__u32 zero = 0;
@@ -112,7 +120,10 @@ int sockcap_filter(struct __sk_buff *skb)
 		r->vlan_tci = skb->vlan_tci;
 		r->flags = SC_F_VLAN_OOB;
 	}
-	sc_parse(skb, r);
+	if (net_start)
+		sc_parse_net(&ctx, sc_ntohs((__u16)skb->protocol), r);
+	else
+		sc_parse(&ctx, r);
 
 	/*
 	 * Waking the reader costs about a microsecond, so records go in

@@ -31,6 +31,7 @@ enum sc_layer {
 #define SC_F_IPSHORT  0x0020 /* IP length field says more than the frame has */
 #define SC_F_TOODEEP  0x0040 /* IPv6 extension header chain longer than the walk */
 #define SC_F_ADDR     0x0080 /* the fixed IP header was read: addresses valid */
+#define SC_F_NOLINK   0x0100 /* no link-layer header: no MAC addresses */
 
 /*
  * One record per packet, fixed size. Multi-byte numbers are in host order,

@@ -34,10 +34,58 @@ static int on_ring_record(void *ctx, void *data, size_t size)
 	return c->on_record(c->arg, r);
 }
 
-/* Interface must exist and be up; index 0 would mean "every interface". */
-static int check_interface(const char *name, int *ifindex)
+/* The link of an interface by its hardware type (SIOCGIFHWADDR). */
+static int link_of_hwtype(unsigned int type, enum capture_link *link)
+{
+	switch (type) {
+	case ARPHRD_ETHER:
+	case ARPHRD_LOOPBACK:
+		*link = CAPTURE_LINK_ETHER;
+		return 0;
+	case ARPHRD_NONE: /* tun */
+		*link = CAPTURE_LINK_RAW;
+		return 0;
+	}
+	*link = CAPTURE_LINK_ETHER;
+	return -EOPNOTSUPP;
+}
+
+static int hw_type(int fd, const char *name, unsigned int *type)
 {
 	struct ifreq ifr = { 0 };
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -errno;
+	*type = ifr.ifr_hwaddr.sa_family;
+	return 0;
+}
+
+int capture_link_of(const char *ifname, enum capture_link *link)
+{
+	unsigned int type;
+	int fd, err;
+
+	*link = CAPTURE_LINK_ETHER;
+	if (!strcmp(ifname, CAPTURE_ANY)) {
+		*link = CAPTURE_LINK_COOKED;
+		return 0;
+	}
+	if (strlen(ifname) >= IFNAMSIZ || !if_nametoindex(ifname))
+		return -ENODEV;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	err = hw_type(fd, ifname, &type);
+	close(fd);
+	return err ? err : link_of_hwtype(type, link);
+}
+
+/* Interface must exist and be up; index 0 would mean "every interface". */
+static int check_interface(const char *name, int *ifindex, enum capture_link *link)
+{
+	struct ifreq ifr = { 0 };
+	unsigned int type;
 	int fd, err = 0;
 
 	if (strlen(name) >= IFNAMSIZ) {
@@ -62,16 +110,61 @@ static int check_interface(const char *name, int *ifindex)
 	} else if (!(ifr.ifr_flags & IFF_UP)) {
 		err = -ENETDOWN;
 		sc_err("%s: interface is down", name);
-	} else if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
-		   ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER &&
-		   ifr.ifr_hwaddr.sa_family != ARPHRD_LOOPBACK) {
-		/* the parser and the files take frames to start with Ethernet */
+	} else if (hw_type(fd, name, &type) == 0 && link_of_hwtype(type, link)) {
+		/* the parser and the files know these link layers only */
 		err = -EOPNOTSUPP;
-		sc_err("%s: link type %u is not supported (only Ethernet and loopback)", name,
-		       ifr.ifr_hwaddr.sa_family);
+		sc_err("%s: link type %u is not supported (Ethernet, loopback and raw IP are)",
+		       name, type);
 	}
 	close(fd);
 	return err;
+}
+
+/* The interfaces of a capture: all of one link, "any" alone. */
+static int check_interfaces(struct capture *c, const struct capture_opts *o)
+{
+	static const char *const kind[] = {
+		[CAPTURE_LINK_ETHER] = "Ethernet",
+		[CAPTURE_LINK_RAW] = "raw IP",
+		[CAPTURE_LINK_COOKED] = "cooked",
+	};
+	enum capture_link link = CAPTURE_LINK_ETHER;
+	int err;
+
+	for (unsigned int i = 0; i < o->nifs; i++) {
+		struct capture_if *ci = &c->ifs[i];
+
+		if (!strcmp(o->ifnames[i], CAPTURE_ANY)) {
+			if (o->nifs > 1) {
+				sc_err("-i %s takes every interface: it cannot be combined with "
+				       "other -i",
+				       CAPTURE_ANY);
+				return -EINVAL;
+			}
+			ci->ifindex = 0;
+			link = CAPTURE_LINK_COOKED;
+		} else {
+			err = check_interface(o->ifnames[i], &ci->ifindex, &link);
+			if (err)
+				return err;
+		}
+		snprintf(ci->name, sizeof(ci->name), "%s", o->ifnames[i]);
+		for (unsigned int j = 0; j < i; j++) {
+			if (c->ifs[j].ifindex == ci->ifindex) {
+				sc_err("%s: interface named twice", o->ifnames[i]);
+				return -EINVAL;
+			}
+		}
+		if (i > 0 && link != c->link) {
+			sc_err("%s (%s) and %s (%s): interfaces of different link types cannot be "
+			       "captured together",
+			       c->ifs[0].name, kind[c->link], ci->name, kind[link]);
+			return -EINVAL;
+		}
+		c->link = link;
+	}
+	c->nifs = o->nifs;
+	return 0;
 }
 
 /*
@@ -90,6 +183,8 @@ static int attach_expression(struct capture *c, const struct capture_opts *o, in
 		.mode = CBPF_CHAIN,
 		.prog_array_fd = bpf_map__fd(c->skel->maps.next),
 		.slot = SC_SLOT_PARSER,
+		/* compiled for LINUX_SLL2 on "any", as libpcap does */
+		.link = c->link == CAPTURE_LINK_COOKED ? CBPF_LINK_SLL2 : CBPF_LINK_AS_IS,
 		.flags = CBPF_F_COUNT_SEEN,
 		.seen_map_fd = bpf_map__fd(c->skel->maps.counters),
 		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),
@@ -156,7 +251,8 @@ static int open_socket(struct capture *c, const struct capture_opts *o, struct c
 	 * Protocol 0 receives nothing until bind(), so the filter is in place
 	 * before the first packet can arrive.
 	 */
-	ci->sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	ci->sock = socket(AF_PACKET,
+			  (c->link == CAPTURE_LINK_COOKED ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC, 0);
 	if (ci->sock < 0) {
 		err = -errno;
 		sc_err("packet socket: %s", strerror(errno));
@@ -184,7 +280,7 @@ static int open_socket(struct capture *c, const struct capture_opts *o, struct c
 	if (o->snaplen) {
 		/* before bind: a packet queued without a ring would never be read */
 		err = pring_setup(&ci->pring, ci->sock, o->pkt_ring_bytes, o->snaplen,
-				  CAPTURE_BLOCK_MS);
+				  CAPTURE_BLOCK_MS, c->link == CAPTURE_LINK_COOKED);
 		if (err) {
 			sc_err("packet ring of %zu bytes: %s", o->pkt_ring_bytes, strerror(-err));
 			return err;
@@ -198,7 +294,8 @@ static int open_socket(struct capture *c, const struct capture_opts *o, struct c
 		sc_err("%s: bind: %s", ci->name, strerror(errno));
 		return err;
 	}
-	if (o->promisc) {
+	/* every interface: none is made promiscuous (libpcap: not supported) */
+	if (o->promisc && ci->ifindex) {
 		struct packet_mreq mr = {
 			.mr_ifindex = ci->ifindex,
 			.mr_type = PACKET_MR_PROMISC,
@@ -230,21 +327,9 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		sc_err("between 1 and %d interfaces can be captured on at once", CAPTURE_MAX_IFS);
 		return -EINVAL;
 	}
-	for (unsigned int i = 0; i < o->nifs; i++) {
-		struct capture_if *ci = &c->ifs[i];
-
-		err = check_interface(o->ifnames[i], &ci->ifindex);
-		if (err)
-			return err;
-		snprintf(ci->name, sizeof(ci->name), "%s", o->ifnames[i]);
-		for (unsigned int j = 0; j < i; j++) {
-			if (c->ifs[j].ifindex == ci->ifindex) {
-				sc_err("%s: interface named twice", o->ifnames[i]);
-				return -EINVAL;
-			}
-		}
-	}
-	c->nifs = o->nifs;
+	err = check_interfaces(c, o);
+	if (err)
+		return err;
 
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 0) {
 		sc_err("this kernel has no BPF ring buffer (Linux 6.1 or later is needed)");
@@ -267,6 +352,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 	c->skel->rodata->snaplen = o->snaplen;
 	c->skel->rodata->records = o->records;
 	c->skel->rodata->direction = o->direction;
+	c->skel->rodata->net_start = c->link != CAPTURE_LINK_ETHER;
 	sc_wakeup_settings(o->ring_bytes, &c->skel->rodata->wakeup_bytes,
 			   &c->skel->rodata->wakeup_check_mask);
 	err = bpf_map__set_max_entries(c->skel->maps.events, o->ring_bytes);

@@ -21,6 +21,28 @@ struct sock_filter;
 /* Interfaces one capture can take at once (one packet socket each). */
 #define CAPTURE_MAX_IFS 16
 
+/* What a capture's packets start with. */
+enum capture_link {
+	CAPTURE_LINK_ETHER = 0, /* an Ethernet header (Ethernet, loopback) */
+	CAPTURE_LINK_RAW,	/* the IP header: no link-layer header (tun) */
+	/*
+	 * -i any: every interface, through a SOCK_DGRAM socket, so packets
+	 * start at the network header whatever their interface's link layer;
+	 * files get a LINUX_SLL2 header made from the packet's metadata.
+	 */
+	CAPTURE_LINK_COOKED,
+};
+
+/* The interface name that means every interface. */
+#define CAPTURE_ANY "any"
+
+/*
+ * The link a capture on ifname would have: COOKED for "any", ETHER or RAW
+ * by the interface's hardware type. 0, or -ENODEV (no such interface) or
+ * -EOPNOTSUPP (another link type): then *link is ETHER. Prints nothing.
+ */
+int capture_link_of(const char *ifname, enum capture_link *link);
+
 struct capture_opts {
 	const char *const *ifnames;
 	unsigned int nifs;
@@ -64,6 +86,7 @@ struct capture {
 	struct capture_if ifs[CAPTURE_MAX_IFS];
 	unsigned int nifs;
 	unsigned int cur_if; /* the interface whose packets on_packet gets now */
+	enum capture_link link; /* every interface's */
 	int (*on_record)(void *arg, const struct sc_record *r);
 	int (*on_packet)(void *arg, const struct ring_pkt *p);
 	void *arg;

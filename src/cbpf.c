@@ -64,6 +64,7 @@ struct layout {
 enum load_kind {
 	LOAD_PKT,  /* packet bytes */
 	LOAD_ANC,  /* struct __sk_buff field */
+	LOAD_HDR,  /* CBPF_LINK_SLL2: the header, made of struct __sk_buff fields */
 	LOAD_FAIL, /* always out of bounds: the instruction rejects */
 };
 
@@ -247,6 +248,38 @@ static const char *anc_name(__u32 code)
 	return code % 4 == 0 && code < SKF_AD_MAX && names[code / 4] ? names[code / 4] : "unknown";
 }
 
+/* Bytes a load reads. */
+static unsigned int load_size(__u16 code)
+{
+	if (BPF_CLASS(code) == BPF_LDX || BPF_SIZE(code) == BPF_B)
+		return 1;
+	return BPF_SIZE(code) == BPF_H ? 2 : 4;
+}
+
+/*
+ * CBPF_LINK_SLL2, a LD ABS or LDX MSH at k < 20: in the header. Bytes 0-7
+ * (protocol, reserved, interface index) and byte 10 (packet type) can be
+ * made from the skb; see emit_hdr().
+ */
+static int classify_hdr_load(struct xlat *x, unsigned int j, enum load_kind *kind)
+{
+	__u32 k = x->in[j].k, size = load_size(x->in[j].code);
+
+	if (k + size <= 8 || (k == 10 && size == 1)) {
+		*kind = LOAD_HDR;
+		return 0;
+	}
+	if (k + size > CBPF_SLL2_HDR_LEN)
+		return fail(x, EINVAL,
+			    "insn %u: a load across the end of the cooked (LINUX_SLL2) header: not "
+			    "supported",
+			    j);
+	return fail(x, EINVAL,
+		    "insn %u: reads the link-layer %s of the cooked (LINUX_SLL2) header, which a "
+		    "socket filter cannot see: not supported",
+		    j, k >= 11 ? "address" : k == 10 ? "address length" : "type");
+}
+
 /*
  * Offset k of a LD ABS (anc: ancillary loads possible) or LDX MSH. Offsets
  * from 2^31 on are negative to the kernel: SKF_AD_OFF + code names an
@@ -264,6 +297,8 @@ static int classify_load(struct xlat *x, unsigned int j, bool anc, enum load_kin
 	__u32 ad = k - (__u32)SKF_AD_OFF;
 	bool swap;
 
+	if (k <= INT32_MAX && x->o->link == CBPF_LINK_SLL2 && k < CBPF_SLL2_HDR_LEN)
+		return classify_hdr_load(x, j, kind);
 	if (k <= INT32_MAX) {
 		*kind = LOAD_PKT;
 		return 0;
@@ -336,9 +371,6 @@ static int check_insn(struct xlat *x, unsigned int j)
 	case BPF_RET | BPF_A:
 	case BPF_LD | BPF_W | BPF_LEN:
 	case BPF_LDX | BPF_W | BPF_LEN:
-	case BPF_LD | BPF_W | BPF_IND:
-	case BPF_LD | BPF_H | BPF_IND:
-	case BPF_LD | BPF_B | BPF_IND:
 	case BPF_LD | BPF_IMM:
 	case BPF_LDX | BPF_IMM:
 	case BPF_ALU | BPF_ADD | BPF_K:
@@ -367,6 +399,16 @@ static int check_insn(struct xlat *x, unsigned int j)
 		return classify_load(x, j, true, &kind);
 	case BPF_LDX | BPF_B | BPF_MSH:
 		return classify_load(x, j, false, &kind);
+	case BPF_LD | BPF_W | BPF_IND:
+	case BPF_LD | BPF_H | BPF_IND:
+	case BPF_LD | BPF_B | BPF_IND:
+		/* where X + k lands is only known at run time */
+		if (x->o->link == CBPF_LINK_SLL2 && f->k < CBPF_SLL2_HDR_LEN)
+			return fail(x, EINVAL,
+				    "insn %u: an indirect load that may read the cooked (LINUX_SLL2) "
+				    "header: not supported",
+				    j);
+		return 0;
 	case BPF_LD | BPF_MEM:
 	case BPF_LDX | BPF_MEM:
 	case BPF_ST:
@@ -578,6 +620,40 @@ static void emit_anc(struct xlat *x, __u32 k)
 		emit(x, BPF_ALU | BPF_END | BPF_TO_BE, R_A, 0, 0, 16);
 }
 
+/* Offset of a packet load: past the header the socket does not have. */
+static __s32 pkt_off(struct xlat *x, __u32 k)
+{
+	return (__s32)(x->o->link == CBPF_LINK_SLL2 ? k - CBPF_SLL2_HDR_LEN : k);
+}
+
+/*
+ * dst = the bytes k .. k + size - 1 of the LINUX_SLL2 header, big-endian
+ * as a load reads them (classify_hdr_load() allowed them). Bytes 0-7 are
+ * the 64-bit value protocol << 48 | ifindex; byte 10 is the packet type.
+ * Clobbers R_TMP.
+ */
+static void emit_hdr(struct xlat *x, __u8 dst, __u32 k, unsigned int size)
+{
+	unsigned int shift = 64 - 8 * (k + size);
+
+	if (k == 10) {
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_CTX, offsetof(struct __sk_buff, pkt_type),
+		     0);
+		return;
+	}
+	emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_CTX, offsetof(struct __sk_buff, protocol), 0);
+	emit(x, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, 16);
+	emit(x, BPF_ALU64 | BPF_LSH | BPF_K, dst, 0, 0, 48);
+	emit(x, BPF_LDX | BPF_MEM | BPF_W, R_TMP, R_CTX, offsetof(struct __sk_buff, ifindex), 0);
+	emit(x, BPF_ALU64 | BPF_OR | BPF_X, dst, R_TMP, 0, 0);
+	if (shift)
+		emit(x, BPF_ALU64 | BPF_RSH | BPF_K, dst, 0, 0, (__s32)shift);
+	if (size < 4)
+		emit(x, BPF_ALU | BPF_AND | BPF_K, dst, 0, 0, (1 << (8 * size)) - 1);
+	else
+		emit(x, BPF_ALU | BPF_MOV | BPF_X, dst, dst, 0, 0); /* the low 32 bits */
+}
+
 /*
  * LD IND: libpcap's interpreter takes X + k without wrapping and rejects
  * the packet when it is past the end. The kernel's load helpers take an int
@@ -587,8 +663,8 @@ static void emit_anc(struct xlat *x, __u32 k)
 static void emit_ld_ind(struct xlat *x, const struct sock_filter *f)
 {
 	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_TMP, R_X, 0, 0);
-	if (f->k)
-		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_TMP, 0, 0, (__s32)f->k);
+	if (pkt_off(x, f->k))
+		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_TMP, 0, 0, pkt_off(x, f->k));
 	emit(x, BPF_JMP | BPF_JLE | BPF_K, R_TMP, 0, 2, INT32_MAX);
 	emit_ret0(x);
 	emit(x, BPF_LD | BPF_SIZE(f->code) | BPF_IND, BPF_REG_0, R_TMP, 0, 0);
@@ -705,8 +781,10 @@ static void emit_node(struct xlat *x, unsigned int id)
 	case BPF_LD | BPF_B | BPF_ABS:
 		if (load_kind(x, j) == LOAD_ANC)
 			emit_anc(x, f->k);
+		else if (load_kind(x, j) == LOAD_HDR)
+			emit_hdr(x, R_A, f->k, load_size(f->code));
 		else /* eBPF kept classic BPF's LD ABS encoding */
-			emit(x, f->code, 0, 0, 0, (__s32)f->k);
+			emit(x, f->code, 0, 0, 0, pkt_off(x, f->k));
 		break;
 	case BPF_LD | BPF_W | BPF_IND:
 	case BPF_LD | BPF_H | BPF_IND:
@@ -715,19 +793,27 @@ static void emit_node(struct xlat *x, unsigned int id)
 		break;
 	case BPF_LDX | BPF_B | BPF_MSH:
 		/* X = (P[k] & 0xf) << 2; the load goes through R0, which is A. */
-		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_TMP, R_A, 0, 0);
-		emit(x, BPF_LD | BPF_B | BPF_ABS, 0, 0, 0, (__s32)f->k);
-		emit(x, BPF_ALU | BPF_AND | BPF_K, BPF_REG_0, 0, 0, 0xf);
-		emit(x, BPF_ALU | BPF_LSH | BPF_K, BPF_REG_0, 0, 0, 2);
-		emit(x, BPF_ALU | BPF_MOV | BPF_X, R_X, BPF_REG_0, 0, 0);
-		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_A, R_TMP, 0, 0);
+		if (load_kind(x, j) == LOAD_HDR) {
+			emit_hdr(x, R_X, f->k, 1);
+		} else {
+			emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_TMP, R_A, 0, 0);
+			emit(x, BPF_LD | BPF_B | BPF_ABS, 0, 0, 0, pkt_off(x, f->k));
+			emit(x, BPF_ALU | BPF_MOV | BPF_X, R_X, BPF_REG_0, 0, 0);
+			emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_A, R_TMP, 0, 0);
+		}
+		emit(x, BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf);
+		emit(x, BPF_ALU | BPF_LSH | BPF_K, R_X, 0, 0, 2);
 		break;
 	case BPF_LD | BPF_W | BPF_LEN:
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, R_A, R_CTX, offsetof(struct __sk_buff, len), 0);
+	case BPF_LDX | BPF_W | BPF_LEN: {
+		__u8 dst = BPF_CLASS(f->code) == BPF_LD ? R_A : R_X;
+
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_CTX, offsetof(struct __sk_buff, len), 0);
+		/* a file's length counts the header (no packet is near 2^32) */
+		if (x->o->link == CBPF_LINK_SLL2)
+			emit(x, BPF_ALU | BPF_ADD | BPF_K, dst, 0, 0, CBPF_SLL2_HDR_LEN);
 		break;
-	case BPF_LDX | BPF_W | BPF_LEN:
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, R_X, R_CTX, offsetof(struct __sk_buff, len), 0);
-		break;
+	}
 	case BPF_LD | BPF_IMM:
 		emit(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, (__s32)f->k);
 		break;
@@ -809,6 +895,8 @@ static int check_opts(struct xlat *x)
 
 	if (o->mode != CBPF_STANDALONE && o->mode != CBPF_CHAIN)
 		return fail(x, EINVAL, "unknown mode %d", (int)o->mode);
+	if (o->link != CBPF_LINK_AS_IS && o->link != CBPF_LINK_SLL2)
+		return fail(x, EINVAL, "unknown link framing %d", (int)o->link);
 	if (o->mode == CBPF_CHAIN && o->prog_array_fd < 0)
 		return fail(x, EINVAL, "chain mode needs a program array");
 	if (o->flags & ~CBPF_F_COUNT_SEEN)

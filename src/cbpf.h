@@ -72,8 +72,31 @@ enum cbpf_mode {
  */
 #define CBPF_MAX_BACK_JUMPS 64
 
+/* What the classic program's packet offsets count from. */
+enum cbpf_link {
+	/* the socket's own: offset 0 is skb->data, the frame's first byte */
+	CBPF_LINK_AS_IS = 0,
+	/*
+	 * The program was compiled for LINKTYPE_LINUX_SLL2 (libpcap's "any"
+	 * device) and runs on a SOCK_DGRAM packet socket, whose skb->data is
+	 * the network header. The 20-byte header is what a file puts in
+	 * front of each packet: offsets from 20 on read the packet at offset
+	 * - 20, and BPF_LEN counts the header too. Of the header, the
+	 * protocol (bytes 0-1), the reserved bytes (2-3, zero), the
+	 * interface index (4-7) and the packet type (10) come from the skb;
+	 * the link-layer type, address length and address (8-9, 11-19) are
+	 * not known to a socket filter, so a load from them is refused, as
+	 * is an indirect load with k < 20.
+	 */
+	CBPF_LINK_SLL2,
+};
+
+/* Bytes of the LINKTYPE_LINUX_SLL2 header. */
+#define CBPF_SLL2_HDR_LEN 20
+
 struct cbpf_opts {
 	enum cbpf_mode mode;
+	enum cbpf_link link;
 	int prog_array_fd; /* CBPF_CHAIN: BPF_MAP_TYPE_PROG_ARRAY */
 	__u32 slot;	   /* CBPF_CHAIN: index into prog_array_fd */
 	__u32 flags;	   /* CBPF_F_* */

@@ -94,25 +94,28 @@ int filter_compile(struct filter *f, const char *expr, const char *ifname, int l
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
 	pcap_t *p = NULL;
-	int err = 0;
+	/* LINKTYPE_RAW is libpcap's DLT_RAW; the others here are the same */
+	int dlt = linktype == 101 ? DLT_RAW : linktype, err = 0;
 
 	memset(f, 0, sizeof(*f));
 	if (ifname) {
 		/*
 		 * A handle on the interface compiles as tcpdump's does: for
 		 * Linux, "vlan" then reads the tag the kernel keeps out of the
-		 * frame. If it cannot be opened, compile for Ethernet.
+		 * frame. It must be of the link type the capture has ("any":
+		 * LINUX_SLL2, not the older LINUX_SLL); if it cannot be opened
+		 * so, compile for that link type alone.
 		 */
 		p = pcap_create(ifname, errbuf);
 		if (p && (pcap_set_snaplen(p, snaplen) || pcap_set_buffer_size(p, 65536) ||
-			  pcap_activate(p) < 0)) {
+			  pcap_activate(p) < 0 ||
+			  (pcap_datalink(p) != dlt && pcap_set_datalink(p, dlt)))) {
 			pcap_close(p);
 			p = NULL;
 		}
-		linktype = p ? pcap_datalink(p) : DLT_EN10MB;
 	}
 	if (!p)
-		p = pcap_open_dead(linktype, snaplen);
+		p = pcap_open_dead(dlt, snaplen);
 	if (!p) {
 		sc_err("cannot compile the filter expression: out of memory");
 		return -ENOMEM;
@@ -164,6 +167,7 @@ int filter_dump_ebpf(const struct filter *f, FILE *out)
 	 */
 	struct cbpf_opts o = {
 		.mode = CBPF_CHAIN,
+		.link = f->linktype == 276 ? CBPF_LINK_SLL2 : CBPF_LINK_AS_IS, /* LINUX_SLL2 */
 		.flags = CBPF_F_COUNT_SEEN,
 		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),
 	};

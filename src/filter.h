@@ -12,7 +12,7 @@ struct filter {
 	char *expr;		  /* the expression, as given */
 	struct sock_filter *insns; /* classic BPF, as pcap_compile made it */
 	unsigned int len;
-	int linktype; /* DLT_ the program was compiled for */
+	int linktype; /* the link type the program was compiled for, as asked */
 };
 
 /*
@@ -26,7 +26,9 @@ char *filter_read_file(const char *path);
 /*
  * Compile expr for a live capture on ifname (a libpcap handle on the
  * interface, so "vlan" reads the tag the kernel took out of the frame, as
- * tcpdump's filter does), or, with ifname NULL, for a file's link type.
+ * tcpdump's filter does) whose packets are of the given link type, or,
+ * with ifname NULL, for a file's link type. linktype is a LINKTYPE_ number
+ * (as in files: 1 Ethernet, 101 raw IP, 276 LINUX_SLL2).
  * On failure prints libpcap's message on one line and returns -EINVAL.
  */
 int filter_compile(struct filter *f, const char *expr, const char *ifname, int linktype,

@@ -450,6 +450,7 @@ static int list_interfaces(void)
 		}
 		printf("]\n");
 	}
+	printf("%s (every interface) [Up, Running]\n", CAPTURE_ANY);
 	close(fd);
 	if_freenameindex(all);
 	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -680,6 +681,16 @@ static void setup_lines(struct session *s, struct options *opt, struct out *out)
 
 /* ---------------------------------------------------------------- -r */
 
+static uint16_t get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 static const char *file_ifname(uint32_t ifindex, void *arg)
 {
 	struct pf_reader *r = arg;
@@ -705,6 +716,28 @@ static void print_file_packet(struct session *s, const struct pf_packet *p)
 		out_flush(o);
 	if (lt == PF_LINKTYPE_ETHERNET) {
 		sc_parse_frame(p->data, p->caplen, p->len, &r);
+		o->len += sc_format(&s->printer, &r, o->buf + o->len);
+	} else if (lt == PF_LINKTYPE_RAW) {
+		uint8_t v = p->caplen ? p->data[0] >> 4 : 0;
+
+		sc_parse_packet_net(p->data, p->caplen, p->len,
+				    v == 4 ? 0x0800 : v == 6 ? 0x86dd : 0, &r);
+		o->len += sc_format(&s->printer, &r, o->buf + o->len);
+	} else if (lt == PF_LINKTYPE_LINUX_SLL2 && p->caplen >= 20) {
+		struct printer pr = s->printer;
+
+		/* the interface index of the machine that wrote it: named here */
+		pr.ifname = ifname_of;
+		pr.ifname_arg = s;
+		r.ifindex = get_be32(p->data + 4);
+		r.pkttype = p->data[10];
+		sc_parse_packet_net(p->data + 20, p->caplen - 20, p->len - 20,
+				    get_be16(p->data), &r);
+		o->len += sc_format(&pr, &r, o->buf + o->len);
+	} else if (lt == PF_LINKTYPE_LINUX_SLL && p->caplen >= 16) {
+		r.pkttype = get_be16(p->data) < 0x100 ? get_be16(p->data) : SC_PKTTYPE_UNKNOWN;
+		sc_parse_packet_net(p->data + 16, p->caplen - 16, p->len - 16,
+				    get_be16(p->data + 14), &r);
 		o->len += sc_format(&s->printer, &r, o->buf + o->len);
 	} else {
 		r.wire_len = p->len;
@@ -899,6 +932,16 @@ done:
 
 /* ------------------------------------------------------------ capture */
 
+/* What a capture's files say of its link: the LINKTYPE, and its names. */
+static const struct {
+	unsigned int linktype;
+	const char *name, *desc;
+} links[] = {
+	[CAPTURE_LINK_ETHER] = { PF_LINKTYPE_ETHERNET, "EN10MB", "Ethernet" },
+	[CAPTURE_LINK_RAW] = { PF_LINKTYPE_RAW, "RAW", "Raw IP" },
+	[CAPTURE_LINK_COOKED] = { PF_LINKTYPE_LINUX_SLL2, "LINUX_SLL2", "Linux cooked v2" },
+};
+
 int main(int argc, char **argv)
 {
 	static struct out out;
@@ -912,6 +955,7 @@ int main(int argc, char **argv)
 	size_t len;
 	uid_t uid = 0;
 	gid_t gid = 0;
+	enum capture_link link;
 	int err, status = EXIT_SUCCESS;
 
 	parse_args(argc, argv, &opt);
@@ -936,9 +980,11 @@ int main(int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 	}
+	/* unknown or unsupported interfaces are reported by capture_open() */
+	capture_link_of(opt.ifnames[0], &link);
 	if (opt.expr) {
 		/* before the privilege check: a bad expression is reported to anyone */
-		if (filter_compile(&sess.filt, opt.expr, opt.ifnames[0], 0,
+		if (filter_compile(&sess.filt, opt.expr, opt.ifnames[0], links[link].linktype,
 				   opt.wfile ? opt.snaplen : MAX_SNAPLEN))
 			return EXIT_FAILURE;
 		if (opt.dflag)
@@ -973,6 +1019,7 @@ int main(int argc, char **argv)
 	copt.arg = &sess;
 	if (capture_open(&cap, &copt))
 		return EXIT_FAILURE;
+	link = cap.link;
 	err = opt.user ? privs_become(opt.user, uid, gid) : privs_drop();
 	if (err) {
 		capture_close(&cap);
@@ -1000,7 +1047,7 @@ int main(int argc, char **argv)
 		for (unsigned int i = 0; i < opt.nifs; i++) {
 			ifc[i] = (struct pf_iface){
 				.name = opt.ifnames[i],
-				.linktype = PF_LINKTYPE_ETHERNET,
+				.linktype = links[link].linktype,
 				.snaplen = opt.snaplen,
 			};
 		}
@@ -1011,10 +1058,8 @@ int main(int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 		sess.dumping = true;
-		fprintf(stderr,
-			"sockcap: listening on %s, link-type EN10MB (Ethernet), snapshot length "
-			"%u bytes\n",
-			names, opt.snaplen);
+		fprintf(stderr, "sockcap: listening on %s, link-type %s (%s), snapshot length %u bytes\n",
+			names, links[link].name, links[link].desc, opt.snaplen);
 	} else {
 		fprintf(stderr, "sockcap: listening on %s, summary mode\n", names);
 	}

@@ -9,7 +9,8 @@
  *   struct tpacket3_hdr | struct sockaddr_ll | pad | frame (tp_mac on)
  *
  * Frames arrive without an 802.1Q tag the device stripped; the tag is in
- * the header and goes back into the frame here, as libpcap does.
+ * the header and goes back into the frame here, as libpcap does. A cooked
+ * socket's packets get a LINUX_SLL2 header in front instead.
  */
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -26,7 +27,8 @@
 /* What the kernel puts before a frame in a block, generously. */
 #define FRAME_OVERHEAD 256
 
-int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsigned int timeout_ms)
+int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsigned int timeout_ms,
+		int cooked)
 {
 	int version = TPACKET_V3;
 	struct tpacket_req3 req = { 0 };
@@ -68,7 +70,8 @@ int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsig
 	r->block_size = req.tp_block_size;
 	r->block_nr = req.tp_block_nr;
 	r->snaplen = snaplen;
-	r->scratch = malloc((size_t)snaplen + VLAN_HLEN);
+	r->cooked = cooked;
+	r->scratch = malloc((size_t)snaplen + (cooked ? PRING_SLL2_LEN : VLAN_HLEN));
 	if (!r->scratch) {
 		pring_free(r);
 		return -ENOMEM;
@@ -97,6 +100,35 @@ static void put_tag_back(struct pring *r, const struct tpacket3_hdr *h, struct r
 	p->data = d;
 	p->caplen = caplen < r->snaplen ? caplen : r->snaplen;
 	p->len += VLAN_HLEN;
+}
+
+/*
+ * The LINKTYPE_LINUX_SLL2 header, from what the kernel says of the packet,
+ * in front of it; cut at the snap length like any frame.
+ */
+static void put_sll2(struct pring *r, const struct sockaddr_ll *sll, struct ring_pkt *p)
+{
+	uint8_t *d = r->scratch;
+	uint32_t ifindex = (uint32_t)sll->sll_ifindex;
+	uint8_t halen = sll->sll_halen < 8 ? sll->sll_halen : 8;
+	uint32_t caplen = p->caplen + PRING_SLL2_LEN;
+
+	memcpy(d, &sll->sll_protocol, 2); /* network order already */
+	d[2] = d[3] = 0;
+	d[4] = ifindex >> 24;
+	d[5] = ifindex >> 16;
+	d[6] = ifindex >> 8;
+	d[7] = ifindex;
+	d[8] = sll->sll_hatype >> 8;
+	d[9] = sll->sll_hatype & 0xff;
+	d[10] = sll->sll_pkttype;
+	d[11] = sll->sll_halen;
+	memset(d + 12, 0, 8);
+	memcpy(d + 12, sll->sll_addr, halen);
+	memcpy(d + PRING_SLL2_LEN, p->data, p->caplen);
+	p->data = d;
+	p->caplen = caplen < r->snaplen ? caplen : r->snaplen;
+	p->len += PRING_SLL2_LEN;
 }
 
 long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p), void *arg)
@@ -129,7 +161,9 @@ long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p),
 				.data = pos + h->tp_mac,
 			};
 
-			if (h->tp_status & TP_STATUS_VLAN_VALID)
+			if (r->cooked)
+				put_sll2(r, sll, &p);
+			else if (h->tp_status & TP_STATUS_VLAN_VALID)
 				put_tag_back(r, h, &p);
 			stop = cb(arg, &p);
 			if (!stop)

@@ -21,16 +21,26 @@ struct pring {
 	uint32_t block_size, block_nr;
 	uint32_t cur;	  /* next block to look at */
 	uint32_t snaplen; /* what the file promises: a frame grown by a tag is cut here */
-	uint8_t *scratch; /* snaplen + 4 bytes, for frames whose tag goes back in */
+	uint8_t *scratch; /* for frames whose tag or cooked header goes in front */
+	/*
+	 * A SOCK_DGRAM socket's packets (from the network header on) get the
+	 * 20-byte LINKTYPE_LINUX_SLL2 header made from their metadata; their
+	 * stripped VLAN tags are not put back (as libpcap's).
+	 */
+	int cooked;
 };
+
+/* Bytes of the LINKTYPE_LINUX_SLL2 header. */
+#define PRING_SLL2_LEN 20
 
 /*
  * Size the ring for about `bytes` of memory with blocks large enough for a
  * frame of snaplen bytes, set it up on the (not yet bound) socket and map
- * it. Blocks that are only partly filled are handed over after timeout_ms.
+ * it; cooked: see struct pring. Blocks that are only partly filled are handed over after timeout_ms.
  * 0 or a negative errno; prints nothing.
  */
-int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsigned int timeout_ms);
+int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsigned int timeout_ms,
+		int cooked);
 
 /*
  * Hand every packet of every block the kernel has filled to cb, in order,

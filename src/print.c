@@ -618,10 +618,13 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf)
 		goto done;
 	}
 	if (pr->o.eflag) {
-		p = put_mac(p, r->mac_src);
-		p = PUT_LIT(p, " > ");
-		p = put_mac(p, r->mac_dst);
-		p = PUT_LIT(p, ", ");
+		/* a packet without link-layer header has its EtherType only */
+		if (!(r->flags & SC_F_NOLINK)) {
+			p = put_mac(p, r->mac_src);
+			p = PUT_LIT(p, " > ");
+			p = put_mac(p, r->mac_dst);
+			p = PUT_LIT(p, ", ");
+		}
 		p = put_ethertype(p, vlan ? 0x8100 : r->ethertype);
 		p = PUT_LIT(p, ", length ");
 		p = put_u64(p, r->wire_len + (r->flags & SC_F_VLAN_OOB ? 4 : 0));

@@ -23,7 +23,7 @@
 #    says In/B/M/P, Out, or both.
 # 3. -D in namespace A: every interface with its index (as ip link says),
 #    Up/Running for vA and lo, Down for an interface that is down, Up
-#    without Running for one without carrier.
+#    without Running for one without carrier; "any" last.
 # 4. Errors: an expression libpcap cannot compile, or that rejects every
 #    packet, ends sockcap with status 1 and libpcap's message (as tcpdump
 #    prints it) on one line, before anything starts (no capture file, no
@@ -373,11 +373,14 @@ d_has() { listing && grep -q -x -F "$(ip -n "$A" -o link show "$1" | cut -d: -f1
 sc_wait_for "-D to show vA up and running" 20 d_has vA "Up, Running"
 sc_check_eq "-D: exit status" 0 "$D_RC"
 [ -s "$SC_TMP/D.err" ] && sc_fail "-D: wrote on stderr: $(head -c 300 "$SC_TMP/D.err")"
+# the last line is the pseudo-interface for every interface (-i any)
+ANY_LINE='any (every interface) [Up, Running]'
+sc_check_eq "-D: last line" "$ANY_LINE" "$(tail -n 1 "$SC_TMP/D.out")"
 ip -n "$A" -o link show | awk -F ': ' '{ split($2, n, "@"); print $1 "." n[1] }' >"$SC_TMP/D.want"
-sed -E 's/ \[[^]]*\]$//' "$SC_TMP/D.out" >"$SC_TMP/D.got"
+sed -e '$d' -E -e 's/ \[[^]]*\]$//' "$SC_TMP/D.out" >"$SC_TMP/D.got"
 sc_check_eq "-D: INDEX.NAME of every interface in A, as ip link lists them" \
 	"$(cat "$SC_TMP/D.want")" "$(cat "$SC_TMP/D.got")"
-bad=$(grep -v -E '^[0-9]+\.[^ ]+ \[[A-Za-z -]*(, [A-Za-z -]+)*\]$' "$SC_TMP/D.out")
+bad=$(sed '$d' "$SC_TMP/D.out" | grep -v -E '^[0-9]+\.[^ ]+ \[[A-Za-z -]*(, [A-Za-z -]+)*\]$')
 [ -z "$bad" ] || sc_fail "-D: malformed lines: $bad"
 for spec in "lo|Up, Running, Loopback" "vA|Up, Running" "vD|Down" "vD2|Down"; do
 	d_has "${spec%%|*}" "${spec#*|}" ||
@@ -391,7 +394,8 @@ sc_wait_for "-D to show vD up and running once its peer is up" 20 d_has vD "Up, 
 # and in B, B's interfaces
 ip netns exec "$B" timeout "$SC_EXIT_SECS" "$SOCKCAP" -D >"$SC_TMP/DB.out" 2>&1 </dev/null
 sc_check_eq "-D in B" "1.lo [Up, Running, Loopback]
-$(ip -n "$B" -o link show vB | cut -d: -f1).vB [Up, Running]" "$(cat "$SC_TMP/DB.out")"
+$(ip -n "$B" -o link show vB | cut -d: -f1).vB [Up, Running]
+$ANY_LINE" "$(cat "$SC_TMP/DB.out")"
 ip -n "$A" link del vD || sc_die "cannot delete vD"
 
 # ================================================================ -d, -dd
