@@ -24,7 +24,8 @@
  * a bound, so no program compared with it reads a word it did not write,
  * and no frame makes "protochain" walk more than 32 headers.
  *
- * Last, the same programs on live packet sockets (see check_live).
+ * Then the corpus compiled for LINUX_SLL2 (see check_sll2) and, last, the
+ * programs on live packet sockets (see check_live).
  *
  * Needs root (BPF); exits 77 otherwise. CBPF_SHOW_FAILS=n prints the first
  * n failures (default 10); CBPF_COVERAGE=1 prints the opcode counts and
@@ -2216,6 +2217,151 @@ out:
 }
 
 
+/* ------------------------------------------------------------ cooked */
+
+/*
+ * CBPF_LINK_SLL2: the corpus compiled for LINKTYPE_LINUX_SLL2, translated
+ * to run where skb->data is the network header, as on a SOCK_DGRAM socket
+ * of "any". Each frame of 14 bytes or more goes in as it is: the test run
+ * pulls its Ethernet header (eth_type_trans on the loopback device), which
+ * leaves skb->data at the network header and sets skb->protocol and
+ * skb->pkt_type from the frame. libpcap's interpreter gets what a file
+ * written from such a socket holds: the 20-byte LINUX_SLL2 header (that
+ * protocol, loopback's index, ARPHRD_ETHER, that packet type, the source
+ * address) and the frame from byte 14 on. Expressions that libpcap cannot
+ * compile for LINUX_SLL2 are skipped; those whose programs read what a
+ * socket filter does not know (the header's hardware type or address) must
+ * be refused by the translation, and are counted.
+ */
+static __u16 sll2_protocol(const struct frame *f)
+{
+	unsigned int t = f->b[12] << 8 | f->b[13];
+
+	/* eth_type_trans(): an 802.3 length field gives 802.3 or 802.2 */
+	if (t >= 0x600)
+		return t;
+	return f->len >= 16 && f->b[14] == 0xff && f->b[15] == 0xff ? 0x0001 : 0x0004;
+}
+
+static __u8 sll2_pkttype(const struct frame *f)
+{
+	static const uint8_t zero[6];
+
+	/* against the loopback device, whose address and broadcast are zero */
+	if (f->b[0] & 1)
+		return memcmp(f->b, zero, 6) ? PACKET_MULTICAST : PACKET_BROADCAST;
+	return memcmp(f->b, zero, 6) ? PACKET_OTHERHOST : PACKET_HOST;
+}
+
+/* What reads the cooked header itself, beyond the corpus. */
+static const char *const sll2_exprs[] = {
+	"inbound", "outbound", "ifindex 1", "ifindex 2", "not ifindex 1", "inbound and udp",
+	"outbound or ip6", "ether proto 0x88b5", "ether proto 0x0004", "ether proto 0x0001",
+	"greater 100", "less 60", "len >= 74 and len <= 120", "len = 62", "ip and len > 60",
+};
+
+static unsigned int sll2_progs, sll2_refused, sll2_nocompile;
+static unsigned long sll2_unrun; /* (program, frame) pairs the test run refuses */
+
+static void sll2_run(pcap_t *pc, const char *expr, unsigned int lo)
+{
+	static uint8_t pkt[20 + FRAME_MAX];
+	struct cbpf_opts o = { .mode = CBPF_STANDALONE, .link = CBPF_LINK_SLL2 };
+	struct bpf_program prog;
+	char what[600], err[1024];
+	int fd;
+
+	snprintf(what, sizeof(what), "\"%s\" (LINUX_SLL2)", expr);
+	if (pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		sll2_nocompile++;
+		return;
+	}
+	checks++;
+	fd = cbpf_load((struct sock_filter *)prog.bf_insns, prog.bf_len, &o, err, sizeof(err));
+	if (fd == -EINVAL && strstr(err, "cooked (LINUX_SLL2) header")) {
+		sll2_refused++;
+	} else if (fd < 0) {
+		fail("%s: %s", what, err);
+	} else {
+		sll2_progs++;
+		for (unsigned int j = 0; j < nframes; j++) {
+			const struct frame *f = &frames[j];
+			unsigned int len = f->len - 14 + 20;
+			struct pcap_pkthdr h = { .caplen = len, .len = len };
+			LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->b, .data_size_in = f->len,
+				    .repeat = 1);
+			__u16 proto;
+			__u32 want;
+
+			if (f->len < 14)
+				continue;
+			proto = sll2_protocol(f);
+			memset(pkt, 0, 20);
+			pkt[0] = proto >> 8;
+			pkt[1] = proto & 0xff;
+			pkt[4] = lo >> 24;
+			pkt[5] = lo >> 16;
+			pkt[6] = lo >> 8;
+			pkt[7] = lo;
+			pkt[9] = 1; /* ARPHRD_ETHER */
+			pkt[10] = sll2_pkttype(f);
+			pkt[11] = 6;
+			memcpy(pkt + 12, f->b + 6, 6);
+			memcpy(pkt + 20, f->b + 14, f->len - 14);
+			want = pcap_offline_filter(&prog, &h, pkt);
+			if (bpf_prog_test_run_opts(fd, &opts)) {
+				/*
+				 * The kernel refuses some frames as they are (an
+				 * IPv4 ethertype with no room for the header)
+				 */
+				if (errno == EINVAL) {
+					sll2_unrun++;
+					continue;
+				}
+				checks++;
+				fail("%s on \"%s\": test run: %s", what, f->name, strerror(errno));
+				break;
+			}
+			checks++;
+			if (opts.retval != want) {
+				fail("%s on \"%s\": libpcap %u, translated %u", what, f->name, want,
+				     opts.retval);
+				if (failures <= show_fails)
+					print_frame(f);
+			}
+		}
+		close(fd);
+	}
+	pcap_freecode(&prog);
+}
+
+static void check_sll2(void)
+{
+	pcap_t *pc = pcap_open_dead(DLT_LINUX_SLL2, SNAPLEN);
+	unsigned int lo = if_nametoindex("lo"), i, extra = 0;
+
+	if (!pc || !lo) {
+		fail("cooked: no dead LINUX_SLL2 handle, or no lo");
+		return;
+	}
+	for (i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++)
+		sll2_run(pc, exprs[i], lo);
+	extra = sll2_progs;
+	for (i = 0; i < sizeof(sll2_exprs) / sizeof(sll2_exprs[0]); i++)
+		sll2_run(pc, sll2_exprs[i], lo);
+	extra = sll2_progs - extra;
+	pcap_close(pc);
+	printf("cooked (LINUX_SLL2): %u programs run on every frame (%u of them reading the "
+	       "cooked header), %u refused for reading its link-layer type or address, %u "
+	       "expressions not compiled for LINUX_SLL2; %.1f frames a program refused by the "
+	       "test run\n",
+	       sll2_progs, extra, sll2_refused, sll2_nocompile,
+	       sll2_progs ? (double)sll2_unrun / sll2_progs : 0.0);
+	check(extra == sizeof(sll2_exprs) / sizeof(sll2_exprs[0]),
+	      "cooked: %u of the header expressions ran", extra);
+	check(sll2_progs >= 300, "cooked: only %u programs ran", sll2_progs);
+}
+
 /* ------------------------------------------------------------ live */
 
 /*
@@ -2558,6 +2704,7 @@ int main(void)
 	check_rejects();
 	check_back_jumps(pc);
 	check_chain(pc);
+	check_sll2();
 	check_live();
 	printf("largest program: %u classic instructions; %u eBPF instructions (%s)\n", max_classic,
 	       max_ebpf, max_ebpf_name);
