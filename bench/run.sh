@@ -695,7 +695,7 @@ capture_cmd() {
 	print,c) CMD=(tcpdump -n -i "$IF_RX") ;;
 	print,d) CMD=(tcpdump -l -n -i "$IF_RX") ;;
 	# defaults apart from -i and -w: snap length 262144 for both; sockcap's
-	# ring -B 16384 KiB, tcpdump's buffer libpcap's 2 MiB
+	# ring 2048 KiB (its -w default), tcpdump's buffer libpcap's 2 MiB
 	write,b | write,s) CMD=("$SOCKCAP_BIN" -i "$IF_RX" -w "$2") ;;
 	write,c) CMD=(tcpdump -i "$IF_RX" -w "$2") ;;
 	tcp,b) CMD=("$SOCKCAP_BIN" -i "$IF_RX" -s "$TCP_SNAP" -w "$2") ;;
@@ -1451,8 +1451,8 @@ if [ "$MODE" = write ]; then
 		echo "           e do-nothing filter: packet socket with classic BPF 'ret #0', reads nothing"
 	echo "           a no capture: before, between and after the others; each capture is"
 	echo "             compared with the mean of the two no-capture sends next to it"
-	echo "  defaults snap length 262144 for both; buffer: sockcap's packet ring 16384 KiB"
-	echo "           (-B 16384), tcpdump's libpcap buffer 2 MiB (-B 2048)"
+	echo "  defaults snap length 262144 for both; buffer: sockcap's packet ring 2048 KiB"
+	echo "           (its -w default), tcpdump's libpcap buffer 2 MiB (-B 2048)"
 	echo "  columns  captured  packets in the file (counted with $FILE_COUNTER) / frames sent"
 	echo "           tx kpps   frames / time of trafgen's send loop;  rel. = / baseline"
 	echo "           ns/frame  CPU time of the sending path on CPU $TX_CPU (trafgen with the"

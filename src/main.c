@@ -31,6 +31,12 @@
 /* A quiet link still shows each packet within this many milliseconds. */
 #define POLL_MS		 50
 #define DEFAULT_RING_KIB (16 * 1024)
+/*
+ * The packet ring of -w, unless -B says otherwise: libpcap's default
+ * buffer. The kernel writes every packet into it, and a ring that stays in
+ * the processor's caches costs less per packet than a larger one.
+ */
+#define DEFAULT_PKT_RING_KIB 2048
 /* tcpdump's default and largest snap length */
 #define MAX_SNAPLEN 262144
 
@@ -46,6 +52,7 @@ struct options {
 	bool debug;
 	bool print_lines; /* --print: summary lines while writing a file */
 	size_t ring_bytes;
+	size_t pkt_ring_bytes; /* -w */
 	struct print_opts print;
 	const char *wfile, *rfile, *user;
 	uint32_t snaplen;
@@ -328,7 +335,8 @@ static void usage(FILE *f)
 		"  -F FILE                 read the expression from FILE\n"
 		"  -d                      print the expression's classic BPF and exit\n"
 		"  -dd, --dump-ebpf        print the eBPF it is translated to and exit\n"
-		"  -B, --buffer-size=KiB   ring buffer size (default %d)\n"
+		"  -B, --buffer-size=KiB   ring buffer size (default %d; with -w, the\n"
+		"                          packet ring's too, default %d)\n"
 		"  -w FILE                 write packets to FILE (pcap; pcapng if it ends\n"
 		"                          in .pcapng); - for standard output\n"
 		"  -s, --snapshot-length=N bytes of each packet to write (default %d)\n"
@@ -348,7 +356,7 @@ static void usage(FILE *f)
 		"      --debug             show libbpf and verifier messages\n"
 		"  -h, --help              this help\n"
 		"      --version           print the version\n",
-		DEFAULT_RING_KIB, MAX_SNAPLEN);
+		DEFAULT_RING_KIB, DEFAULT_PKT_RING_KIB, MAX_SNAPLEN);
 }
 
 static void bad_arg(const char *what, const char *arg)
@@ -485,6 +493,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->promisc = true;
 	o->ring_bytes = ring_size(DEFAULT_RING_KIB);
+	o->pkt_ring_bytes = ring_size(DEFAULT_PKT_RING_KIB);
 	o->snaplen = MAX_SNAPLEN;
 	o->format = -1;
 	opterr = 0;
@@ -494,7 +503,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'B':
 			if (!sc_parse_ulong(optarg, 1, 1024 * 1024, &v))
 				bad_arg("buffer size (KiB, 1 to 1048576)", optarg);
-			o->ring_bytes = ring_size(v);
+			o->ring_bytes = o->pkt_ring_bytes = ring_size(v);
 			break;
 		case 'c':
 			if (!sc_parse_ulong(optarg, 1, ULONG_MAX, &v))
@@ -1014,7 +1023,7 @@ int main(int argc, char **argv)
 	copt.on_record = on_record;
 	if (opt.wfile) {
 		copt.snaplen = opt.snaplen;
-		copt.pkt_ring_bytes = opt.ring_bytes;
+		copt.pkt_ring_bytes = opt.pkt_ring_bytes;
 		copt.on_packet = on_packet;
 	}
 	copt.arg = &sess;
