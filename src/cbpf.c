@@ -277,7 +277,7 @@ static int classify_hdr_load(struct xlat *x, unsigned int j, enum load_kind *kin
 	return fail(x, EINVAL,
 		    "insn %u: reads the link-layer %s of the cooked (LINUX_SLL2) header, which a "
 		    "socket filter cannot see: not supported",
-		    j, k >= 11 ? "address" : k == 10 ? "address length" : "type");
+		    j, k >= 12 ? "address" : k >= 10 ? "address length" : "type");
 }
 
 /*

@@ -86,7 +86,11 @@ enum cbpf_link {
 	 * interface index (4-7) and the packet type (10) come from the skb;
 	 * the link-layer type, address length and address (8-9, 11-19) are
 	 * not known to a socket filter, so a load from them is refused, as
-	 * is an indirect load with k < 20.
+	 * is an indirect load with k < 20: libpcap makes them for offsets
+	 * computed at run time (geneve, ether[len - 1]), which may land in
+	 * the header. RET k counts the snap length from the network header,
+	 * not from the cooked one; sockcap runs such programs in CBPF_CHAIN
+	 * mode, where the parser's return value is what counts.
 	 */
 	CBPF_LINK_SLL2,
 };

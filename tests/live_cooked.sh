@@ -6,7 +6,8 @@
 # 1. sockcap -i any prints each packet once with its own interface (v1, lo
 #    -- once, not leaving and arriving --, tun0), in both directions, a VLAN
 #    tag the receive path took out as a summary of its own; the statistics
-#    add up.
+#    add up. No interface becomes promiscuous (tun0, captured alone without
+#    -p, does: the control).
 # 2. sockcap -i any -w FILE.pcapng: one interface "any" of link type 276
 #    (LINUX_SLL2), and the same frames, byte for byte, as tcpdump -i any -w;
 #    sockcap -r of the file prints the lines of the live capture (tags
@@ -110,6 +111,17 @@ sc_sockcap sl "$A" -i any
 sc_sockcap sw "$A" -i any -w "$SC_TMP/sw.pcapng"
 sc_sockcap se "$A" -i any -w "$SC_TMP/se.pcap" "$EXPR"
 sc_sockcap st "$A" -i tun0 -e --print -w "$SC_TMP/st.pcap" udp
+
+# promiscuity while they run: -i any makes no interface promiscuous; tun0,
+# captured by itself without -p by sockcap and tcpdump, is twice (the control)
+ip -n "$A" -d -o link show >"$SC_TMP/links"
+for i in v1:0 lo:0 tun0:2; do
+	p=
+	while IFS= read -r line; do
+		[[ $line =~ ^[0-9]+:\ ${i%:*}[:@].*\ promiscuity\ ([0-9]+) ]] && p=${BASH_REMATCH[1]}
+	done <"$SC_TMP/links"
+	sc_check_eq "promiscuity of ${i%:*} during the captures" "${i#*:}" "$p"
+done
 
 M1=$(sc_mac "$A" v1)
 sc_tg "$A" udp 198.18.1.1 40000 198.18.1.2 40001 11 3 + \

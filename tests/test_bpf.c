@@ -6,9 +6,12 @@
  * the loaded program; the record it leaves in the ring buffer must equal what
  * the same parser computes in user space, and the counters must add up. A
  * ring too small for the burst checks that every lost record is counted.
+ * Then the program as it runs where packets start at the network header
+ * (net_start).
  */
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,17 +59,26 @@ struct fixture {
 	struct ring_buffer *rb;
 	struct harvest h;
 	int prog_fd;
+	bool net; /* net_start: records of the packet after the Ethernet header */
 };
 
-static int fixture_open(struct fixture *f, size_t ring_bytes)
+static int fixture_open(struct fixture *f, size_t ring_bytes, bool net)
 {
 	int err;
 
 	memset(f, 0, sizeof(*f));
+	f->net = net;
 	f->skel = sockcap_bpf__open();
 	if (!f->skel)
 		return -errno;
-	f->skel->rodata->len_bias = ETH_HLEN;
+	/*
+	 * Under the test run skb->data and skb->len start at the network
+	 * header. A record of the frame counts its 14-byte Ethernet header
+	 * too; with net_start the record is of the packet after it, which is
+	 * what skb->len counts, as on a SOCK_DGRAM socket.
+	 */
+	f->skel->rodata->net_start = net;
+	f->skel->rodata->len_bias = net ? 0 : ETH_HLEN;
 	sc_wakeup_settings(ring_bytes, &f->skel->rodata->wakeup_bytes,
 			   &f->skel->rodata->wakeup_check_mask);
 	err = bpf_map__set_max_entries(f->skel->maps.events, ring_bytes);
@@ -113,12 +125,29 @@ static uint64_t tai_now(void)
 	return (uint64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* Push caplen bytes of p through the kernel; compare with the user parser. */
+/* skb->protocol of a frame, as eth_type_trans() sets it */
+static uint16_t frame_protocol(const struct pkt *p, unsigned int caplen)
+{
+	uint16_t type = p->b[12] << 8 | p->b[13];
+
+	if (type >= ETH_P_802_3_MIN)
+		return type;
+	/* a length field: raw 802.3 starts with 0xffff, 802.2 LLC otherwise */
+	if (caplen >= ETH_HLEN + 2 && p->b[14] == 0xff && p->b[15] == 0xff)
+		return ETH_P_802_3;
+	return ETH_P_802_2;
+}
+
+/*
+ * Push caplen bytes of p through the kernel; compare with the user parser,
+ * of the frame, or (net_start) of what follows its Ethernet header.
+ */
 static void check_frame(struct fixture *f, const struct pkt *p, unsigned int caplen)
 {
 	struct sc_record want;
 	const struct sc_record *got = &f->h.last;
 	uint64_t before = tai_now(), after;
+	unsigned int wire = f->net ? caplen - ETH_HLEN : caplen;
 	int err;
 
 	f->h.n = 0;
@@ -135,9 +164,13 @@ static void check_frame(struct fixture *f, const struct pkt *p, unsigned int cap
 		return;
 	}
 	memset(&want, 0, sizeof(want));
-	sc_parse_frame(p->b, caplen, caplen, &want);
-	if (got->version != SC_RECORD_VERSION || got->wire_len != caplen ||
-	    got->flags != want.flags || got->ifindex == 0 || got->pad0 ||
+	if (f->net)
+		sc_parse_packet_net(p->b + ETH_HLEN, wire, wire, frame_protocol(p, caplen), &want);
+	else
+		sc_parse_frame(p->b, caplen, caplen, &want);
+	if (got->version != SC_RECORD_VERSION || got->wire_len != wire ||
+	    got->flags != want.flags || !(got->flags & SC_F_NOLINK) != !f->net ||
+	    got->ifindex == 0 || got->pad0 ||
 	    memcmp((const char *)got + SC_PARSED_OFF, (const char *)&want + SC_PARSED_OFF,
 		   sizeof(want) - SC_PARSED_OFF)) {
 		FAIL("%s/%u: kernel record differs from user-space parse "
@@ -153,9 +186,9 @@ static void check_frame(struct fixture *f, const struct pkt *p, unsigned int cap
 }
 
 /* A few formatted lines, to see that the kernel's record prints right. */
-static void check_line(struct fixture *f, const struct pkt *p, const char *want)
+static void check_line_e(struct fixture *f, const struct pkt *p, int eflag, const char *want)
 {
-	struct print_opts o = { .ts = TS_NONE };
+	struct print_opts o = { .ts = TS_NONE, .eflag = eflag };
 	struct printer pr;
 	char line[SC_LINE_MAX];
 	const char *body;
@@ -171,6 +204,11 @@ static void check_line(struct fixture *f, const struct pkt *p, const char *want)
 	checks++;
 	if (strcmp(body, want))
 		FAIL("%s: line\n  want: %s\n  got:  %s", p->name, want, body);
+}
+
+static void check_line(struct fixture *f, const struct pkt *p, const char *want)
+{
+	check_line_e(f, p, 0, want);
 }
 
 /*
@@ -195,15 +233,66 @@ static void sweep(struct fixture *f, const struct pkt *p)
 		check_frame(f, p, n);
 }
 
+/* The usual packets, each cut at every length (sweep()). */
+static void sweep_all(struct fixture *f)
+{
+	struct pkt p;
+
+	pkt_udp4(&p);
+	sweep(f, &p);
+	pkt_tcp4(&p, 0x02, 0);
+	sweep(f, &p);
+	pkt_icmp4(&p);
+	sweep(f, &p);
+	pkt_udp6(&p);
+	sweep(f, &p);
+	pkt_tcp6_ext(&p);
+	sweep(f, &p);
+	pkt_arp(&p, 2);
+	sweep(f, &p);
+}
+
+/* Malformed headers: IHL 4 and 15, an endless extension chain, a long total length. */
+static void malformed(struct fixture *f)
+{
+	struct pkt p;
+	unsigned int ip;
+
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 17, 4, 0, 0);
+	udp(&p, 1, 2, 0, -1);
+	finish_ip4(&p, ip);
+	p.name = "ihl4";
+	check_line(f, &p, "IP 198.18.0.1 > 198.18.0.2: [invalid ip]");
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 6, 15, 0, 0);
+	tcp(&p, 0x02, 1, 0, 0);
+	finish_ip4(&p, ip);
+	p.name = "ihl15-tcp";
+	sweep(f, &p);
+	eth(&p, MAC_B, 0x86dd);
+	ip = ip6(&p, 60);
+	for (int i = 0; i < SC_MAX_EXTHDR + 2; i++)
+		ext8(&p, 60);
+	finish_ip6(&p, ip);
+	p.name = "exthdr-deep";
+	check_line(f, &p,
+		   "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
+	eth(&p, MAC_B, 0x0800);
+	ip4(&p, 17, 5, 1500, 0);
+	udp(&p, 40000, 9, 18, -1);
+	p.name = "totlen1500";
+	check_line(f, &p, "IP [truncated-ip] 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
+}
+
 static void test_frames(void)
 {
 	struct fixture f;
 	struct sc_counters c;
 	struct pkt p;
-	unsigned int ip;
 	int err;
 
-	err = fixture_open(&f, 1 << 20);
+	err = fixture_open(&f, 1 << 20, false);
 	if (err) {
 		FAIL("loading the program: %s", strerror(-err));
 		return;
@@ -227,47 +316,11 @@ static void test_frames(void)
 		"vlan 10, p 1, vlan 20, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
 
 	/* every frame, cut at every length the kernel accepts */
-	pkt_udp4(&p);
-	sweep(&f, &p);
-	pkt_tcp4(&p, 0x02, 0);
-	sweep(&f, &p);
-	pkt_icmp4(&p);
-	sweep(&f, &p);
-	pkt_udp6(&p);
-	sweep(&f, &p);
-	pkt_tcp6_ext(&p);
-	sweep(&f, &p);
-	pkt_arp(&p, 2);
-	sweep(&f, &p);
+	sweep_all(&f);
 	pkt_vlan_udp4(&p, 3);
 	sweep(&f, &p);
 
-	/* malformed headers */
-	eth(&p, MAC_B, 0x0800);
-	ip = ip4(&p, 17, 4, 0, 0);
-	udp(&p, 1, 2, 0, -1);
-	finish_ip4(&p, ip);
-	p.name = "ihl4";
-	check_line(&f, &p, "IP 198.18.0.1 > 198.18.0.2: [invalid ip]");
-	eth(&p, MAC_B, 0x0800);
-	ip = ip4(&p, 6, 15, 0, 0);
-	tcp(&p, 0x02, 1, 0, 0);
-	finish_ip4(&p, ip);
-	p.name = "ihl15-tcp";
-	sweep(&f, &p);
-	eth(&p, MAC_B, 0x86dd);
-	ip = ip6(&p, 60);
-	for (int i = 0; i < SC_MAX_EXTHDR + 2; i++)
-		ext8(&p, 60);
-	finish_ip6(&p, ip);
-	p.name = "exthdr-deep";
-	check_line(&f, &p,
-		   "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
-	eth(&p, MAC_B, 0x0800);
-	ip4(&p, 17, 5, 1500, 0);
-	udp(&p, 40000, 9, 18, -1);
-	p.name = "totlen1500";
-	check_line(&f, &p, "IP [truncated-ip] 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
+	malformed(&f);
 
 	/* every run was seen and recorded, none lost */
 	counters(&f, &c);
@@ -287,7 +340,7 @@ static void test_ring_full(void)
 	struct pkt p;
 	int err;
 
-	err = fixture_open(&f, sysconf(_SC_PAGESIZE));
+	err = fixture_open(&f, sysconf(_SC_PAGESIZE), false);
 	if (err) {
 		FAIL("loading the program: %s", strerror(-err));
 		return;
@@ -316,6 +369,81 @@ static void test_ring_full(void)
 	fixture_close(&f);
 }
 
+/*
+ * net_start: the program parses from the network header, of EtherType
+ * skb->protocol, as on a SOCK_DGRAM socket ("any") or a device without a
+ * link-layer header. Under the test run that header is the frame's byte 14
+ * and skb->protocol is what eth_type_trans() made of the Ethernet header.
+ * Each record must be sc_parse_packet_net() of the bytes after the
+ * Ethernet header, with SC_F_NOLINK set and the packet's length.
+ */
+static void test_net_start(void)
+{
+	struct fixture f;
+	struct sc_counters c;
+	struct pkt p;
+	int err;
+
+	err = fixture_open(&f, 1 << 20, true);
+	if (err) {
+		FAIL("loading the program with net_start: %s", strerror(-err));
+		return;
+	}
+
+	pkt_udp4(&p);
+	check_line(&f, &p, "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
+	/* -e: no MAC addresses to show, and the length is the packet's */
+	check_line_e(&f, &p, 1,
+		     "ethertype IPv4 (0x0800), length 46: 198.18.0.1.40000 > 198.18.0.2.9: UDP, "
+		     "length 18");
+	pkt_icmp6(&p);
+	check_line(&f, &p,
+		   "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 99, seq 3, length "
+		   "16");
+	pkt_arp(&p, 1);
+	check_line(&f, &p, "ARP, Request who-has 198.18.0.2 tell 198.18.0.1, length 28");
+
+	/* every packet, cut at every length the kernel accepts */
+	sweep_all(&f);
+	pkt_tcp4(&p, 0x12, 6);
+	sweep(&f, &p);
+	pkt_icmp6(&p);
+	sweep(&f, &p);
+	pkt_arp(&p, 1);
+	sweep(&f, &p);
+	/* a tag left in the frame: EtherType 802.1Q, whose payload is not parsed */
+	pkt_vlan_udp4(&p, 1);
+	sweep(&f, &p);
+
+	malformed(&f);
+
+	/* other EtherTypes, and 802.3 length fields (ETH_P_802_2, ETH_P_802_3) */
+	eth(&p, MAC_B, 0x88b5);
+	putz(&p, 20);
+	p.name = "ethertype-88b5";
+	sweep(&f, &p);
+	eth(&p, MAC_BCAST, 3 + 20);
+	put8(&p, 0x42);
+	put8(&p, 0x42);
+	put8(&p, 0x03);
+	putz(&p, 20);
+	p.name = "802.2-llc";
+	sweep(&f, &p);
+	eth(&p, MAC_B, 30);
+	put16(&p, 0xffff);
+	putz(&p, 28);
+	p.name = "802.3-raw";
+	sweep(&f, &p);
+
+	counters(&f, &c);
+	checks++;
+	if (c.seen == 0 || c.seen != c.recorded || c.lost != 0)
+		FAIL("net_start counters: seen %llu recorded %llu lost %llu",
+		     (unsigned long long)c.seen, (unsigned long long)c.recorded,
+		     (unsigned long long)c.lost);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -324,6 +452,7 @@ int main(void)
 	}
 	test_frames();
 	test_ring_full();
+	test_net_start();
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

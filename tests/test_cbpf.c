@@ -53,6 +53,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -1645,6 +1646,29 @@ static void print_frame(const struct frame *f)
 	printf("%s\n", f->len > 128 ? " ..." : "");
 }
 
+/*
+ * One check: the test run (r, its error) returned got, libpcap want. On a
+ * mismatch, says so with the frame (and the program, the first time).
+ */
+static bool same_verdict(const char *what, const char *how, int r, __u32 want, __u32 got,
+			 const struct frame *f, const struct sock_filter *insns, unsigned int n)
+{
+	checks++;
+	if (!r && got == want)
+		return true;
+	failures++;
+	if (failures > show_fails)
+		return false;
+	if (r)
+		printf("FAIL %s%s: test run: %s\n", what, how, strerror(-r));
+	else
+		printf("FAIL %s%s: libpcap %u, translated %u\n", what, how, want, got);
+	print_frame(f);
+	if (failures == 1)
+		print_prog(insns, n);
+	return false;
+}
+
 static void live_add(const char *what, const struct sock_filter *f, unsigned int n);
 
 static unsigned int max_ebpf, max_classic;
@@ -1683,21 +1707,7 @@ static int differential(const char *what, const struct sock_filter *insns, unsig
 	for (i = 0; i < nframes; i++) {
 		want = pcap_ref(insns, n, &frames[i]);
 		r = run_fd(fd, &frames[i], NULL, &got);
-		checks++;
-		if (!r && got == want) {
-			accepted += !!got;
-			continue;
-		}
-		failures++;
-		if (failures > show_fails)
-			continue;
-		if (r)
-			printf("FAIL %s: test run: %s\n", what, strerror(-r));
-		else
-			printf("FAIL %s: libpcap %u, translated %u\n", what, want, got);
-		print_frame(&frames[i]);
-		if (failures == 1)
-			print_prog(insns, n);
+		accepted += same_verdict(what, "", r, want, got, &frames[i], insns, n) && got;
 	}
 	close(fd);
 	return accepted;
@@ -2216,150 +2226,673 @@ out:
 		close(map);
 }
 
-
 /* ------------------------------------------------------------ cooked */
 
 /*
- * CBPF_LINK_SLL2: the corpus compiled for LINKTYPE_LINUX_SLL2, translated
- * to run where skb->data is the network header, as on a SOCK_DGRAM socket
- * of "any". Each frame of 14 bytes or more goes in as it is: the test run
- * pulls its Ethernet header (eth_type_trans on the loopback device), which
- * leaves skb->data at the network header and sets skb->protocol and
- * skb->pkt_type from the frame. libpcap's interpreter gets what a file
- * written from such a socket holds: the 20-byte LINUX_SLL2 header (that
- * protocol, loopback's index, ARPHRD_ETHER, that packet type, the source
- * address) and the frame from byte 14 on. Expressions that libpcap cannot
- * compile for LINUX_SLL2 are skipped; those whose programs read what a
- * socket filter does not know (the header's hardware type or address) must
- * be refused by the translation, and are counted.
+ * CBPF_LINK_SLL2: programs compiled for LINKTYPE_LINUX_SLL2 (libpcap's
+ * "any"), translated to run where skb->data is the network header, as on a
+ * SOCK_DGRAM packet socket. Each frame of 14 bytes or more goes in as it
+ * is: the test run pulls its Ethernet header with eth_type_trans() on the
+ * loopback device, which leaves skb->data at the network header and sets
+ * skb->protocol (the ethertype; for an 802.3 length field ETH_P_802_3 when
+ * the payload starts with 0xffff, else ETH_P_802_2), skb->pkt_type (the
+ * destination against loopback's all-zero address) and skb->dev, so
+ * skb->ifindex is loopback's. libpcap's interpreter gets what a file
+ * written from such a socket holds: a LINUX_SLL2 header of those values,
+ * ARPHRD_ETHER and the source address, then the frame from byte 14 on,
+ * caplen and len counting the header. Both must return the same on every
+ * frame.
+ *
+ * The corpus expressions that libpcap compiles for LINUX_SLL2 run (optimized
+ * and not), then expressions and hand-written programs that read the
+ * header, and a few expressions in chain mode, as sockcap runs them. The
+ * frames are the corpus's and some of this part's own. A program that
+ * reads what a socket filter cannot know -- the header's hardware type,
+ * address length or address, or an indirect load with k < 20, which may
+ * land in the header -- must be refused with a message that says so; which
+ * programs those are is worked out here from the classic code as well, and
+ * the two must agree.
+ *
+ * BPF_PROG_TEST_RUN refuses an IPv4 or IPv6 frame shorter than the fixed IP
+ * header (so does Debian's 6.1): those frames are found with a program that
+ * accepts everything, and left out.
  */
-static __u16 sll2_protocol(const struct frame *f)
+#define SLL2_HLEN CBPF_SLL2_HDR_LEN
+
+static const uint8_t MAC_ZERO[6]; /* loopback's address */
+
+/* A frame as the test run takes it, and the LINUX_SLL2 packet a file holds. */
+struct sll2_pkt {
+	const struct frame *f;
+	uint8_t *b;
+	unsigned int len;
+};
+
+static struct sll2_pkt *spkts;
+static unsigned int nspkts, sll2_lo;
+static struct frame sll2_own[8]; /* frames this part adds to the corpus */
+static unsigned int nsll2_own;
+
+/* skb->protocol, as eth_type_trans() sets it */
+static unsigned int sll2_protocol(const struct frame *f)
 {
 	unsigned int t = f->b[12] << 8 | f->b[13];
 
-	/* eth_type_trans(): an 802.3 length field gives 802.3 or 802.2 */
-	if (t >= 0x600)
+	if (t >= ETH_P_802_3_MIN)
 		return t;
-	return f->len >= 16 && f->b[14] == 0xff && f->b[15] == 0xff ? 0x0001 : 0x0004;
+	/* a length field: raw 802.3 (Novell's IPX) starts with 0xffff */
+	if (f->len >= ETH_HLEN + 2 && f->b[14] == 0xff && f->b[15] == 0xff)
+		return ETH_P_802_3;
+	return ETH_P_802_2;
 }
 
-static __u8 sll2_pkttype(const struct frame *f)
+/* skb->pkt_type, as eth_type_trans() sets it on the loopback device */
+static unsigned int sll2_pkttype(const struct frame *f)
 {
-	static const uint8_t zero[6];
-
-	/* against the loopback device, whose address and broadcast are zero */
+	if (!memcmp(f->b, MAC_ZERO, 6))
+		return PACKET_HOST;
+	/* loopback's broadcast address is all-zero too: never a group address */
 	if (f->b[0] & 1)
-		return memcmp(f->b, zero, 6) ? PACKET_MULTICAST : PACKET_BROADCAST;
-	return memcmp(f->b, zero, 6) ? PACKET_OTHERHOST : PACKET_HOST;
+		return PACKET_MULTICAST;
+	return PACKET_OTHERHOST;
 }
 
-/* What reads the cooked header itself, beyond the corpus. */
-static const char *const sll2_exprs[] = {
-	"inbound", "outbound", "ifindex 1", "ifindex 2", "not ifindex 1", "inbound and udp",
-	"outbound or ip6", "ether proto 0x88b5", "ether proto 0x0004", "ether proto 0x0001",
-	"greater 100", "less 60", "len >= 74 and len <= 120", "len = 62", "ip and len > 60",
+static void sll2_add(const struct frame *f)
+{
+	struct sll2_pkt *s = &spkts[nspkts++];
+	unsigned int proto = sll2_protocol(f);
+
+	s->f = f;
+	s->len = f->len - ETH_HLEN + SLL2_HLEN;
+	s->b = calloc(1, s->len);
+	if (!s->b)
+		abort();
+	s->b[0] = proto >> 8;
+	s->b[1] = proto & 0xff;
+	/* 2-3 reserved, zero */
+	s->b[4] = sll2_lo >> 24;
+	s->b[5] = sll2_lo >> 16;
+	s->b[6] = sll2_lo >> 8;
+	s->b[7] = sll2_lo;
+	s->b[8] = ARPHRD_ETHER >> 8;
+	s->b[9] = ARPHRD_ETHER & 0xff;
+	s->b[10] = sll2_pkttype(f);
+	s->b[11] = 6;
+	memcpy(s->b + 12, f->b + 6, 6); /* 18-19: the address padded to 8 bytes */
+	memcpy(s->b + SLL2_HLEN, f->b + ETH_HLEN, f->len - ETH_HLEN);
+}
+
+static void sll2_own_frame(const struct pb *p, const char *name)
+{
+	struct frame *f;
+
+	if (nsll2_own == sizeof(sll2_own) / sizeof(sll2_own[0]))
+		abort();
+	f = &sll2_own[nsll2_own++];
+	f->b = malloc(p->len);
+	if (!f->b)
+		abort();
+	memcpy(f->b, p->b, p->len);
+	f->len = p->len;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+}
+
+/*
+ * What the corpus lacks here: frames to loopback's own address (no corpus
+ * frame is PACKET_HOST), and 802.3 length fields that give ETH_P_802_3.
+ */
+static void sll2_build_frames(void)
+{
+	struct pb p;
+	unsigned int at;
+
+	v4_tcp(&p, MAC_ZERO, IP_A, IP_B, 40000, 80, 0x02, 0);
+	sll2_own_frame(&p, "v4 tcp syn to loopback's address");
+	eth(&p, MAC_ZERO, MAC_B, 0x86dd);
+	at = ip6(&p, IP6_B, IP6_A, 17, 64);
+	udp(&p, 53, 40000, 20);
+	ip6_done(&p, at);
+	sll2_own_frame(&p, "v6 udp to loopback's address");
+	eth(&p, MAC_ZERO, MAC_B, 0x0806);
+	arp(&p, 2, MAC_B, IP_B, MAC_ZERO, IP_A);
+	sll2_own_frame(&p, "arp reply to loopback's address");
+	eth(&p, MAC_B, MAC_A, 30);
+	p16(&p, 0xffff);
+	pz(&p, 28);
+	sll2_own_frame(&p, "802.3 raw (ipx)");
+	eth(&p, MAC_ZERO, MAC_A, 2);
+	p16(&p, 0xffff);
+	sll2_own_frame(&p, "802.3 raw, 16 bytes, to loopback's address");
+	eth(&p, MAC_B, MAC_A, 1);
+	p8(&p, 0xff);
+	sll2_own_frame(&p, "802.3, a single 0xff (802.2)");
+	eth(&p, MAC_MC4, MAC_A, 0x05ff);
+	p16(&p, 0xfffe);
+	pz(&p, 40);
+	sll2_own_frame(&p, "802.3 length 0x5ff, llc");
+}
+
+static int sll2_run(int fd, const struct frame *f, __u32 *ret)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->b, .data_size_in = f->len, .repeat = 1);
+
+	if (bpf_prog_test_run_opts(fd, &opts))
+		return -errno;
+	*ret = opts.retval;
+	return 0;
+}
+
+/*
+ * The frames the test run takes. Checks on the way what the reference
+ * header takes for granted: the interface is loopback.
+ */
+static void sll2_frames(void)
+{
+	static const struct sock_filter accept[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
+	static const struct sock_filter ifindex[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct cbpf_opts o = { .link = CBPF_LINK_SLL2 };
+	unsigned int i, left_out = 0;
+	int fd, ifd, r;
+	__u32 got = 0;
+
+	sll2_build_frames();
+	spkts = calloc(nframes + nsll2_own, sizeof(*spkts));
+	fd = load_or_fail("LINUX_SLL2 \"ret #1\"", accept, 1, &o);
+	ifd = load_or_fail("LINUX_SLL2 \"ld [4]\"", ifindex, 2, &o);
+	if (!spkts || fd < 0 || ifd < 0)
+		goto out;
+	for (i = 0; i < nframes + nsll2_own; i++) {
+		const struct frame *f = i < nframes ? &frames[i] : &sll2_own[i - nframes];
+		unsigned int type = f->len >= ETH_HLEN ? f->b[12] << 8 | f->b[13] : 0;
+
+		if (f->len < ETH_HLEN)
+			continue;
+		r = sll2_run(fd, f, &got);
+		if (r == -EINVAL) {
+			check((type == ETH_P_IP && f->len < ETH_HLEN + 20) ||
+				      (type == ETH_P_IPV6 && f->len < ETH_HLEN + 40),
+			      "LINUX_SLL2: the test run refuses \"%s\" (%u bytes)", f->name,
+			      f->len);
+			left_out++;
+			continue;
+		}
+		check(!r && got == 1, "LINUX_SLL2 \"ret #1\" on \"%s\": got %u%s%s", f->name, got,
+		      r ? ", test run: " : "", r ? strerror(-r) : "");
+		got = 0;
+		r = sll2_run(ifd, f, &got);
+		check(!r && got == sll2_lo,
+		      "LINUX_SLL2 \"ld [4]\" on \"%s\": interface %u, loopback's is %u", f->name,
+		      got, sll2_lo);
+		sll2_add(f);
+	}
+	printf("cooked (LINUX_SLL2): %u frames (%u of them its own), %u left out: the test run "
+	       "refuses IP frames shorter than the IP header\n",
+	       nspkts, nsll2_own, left_out);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ifd >= 0)
+		close(ifd);
+}
+
+/* What of the header a program reads that a socket filter cannot know. */
+enum {
+	SLL2_HATYPE = 1 << 0, /* bytes 8-9 */
+	SLL2_HALEN = 1 << 1,  /* byte 11 */
+	SLL2_ADDR = 1 << 2,   /* bytes 12-19 */
+	SLL2_ACROSS = 1 << 3, /* a load from both sides of byte 20 */
+	SLL2_IND = 1 << 4,    /* LD IND with k < 20 */
+	SLL2_NWHY = 5,
 };
 
-static unsigned int sll2_progs, sll2_refused, sll2_nocompile;
-static unsigned long sll2_unrun; /* (program, frame) pairs the test run refuses */
+static const char *const sll2_why_name[SLL2_NWHY] = {
+	"hardware type", "address length", "address", "across its end", "indirect",
+};
 
-static void sll2_run(pcap_t *pc, const char *expr, unsigned int lo)
+static unsigned int sll2_unknown(const struct sock_filter *f, unsigned int n)
 {
-	static uint8_t pkt[20 + FRAME_MAX];
-	struct cbpf_opts o = { .mode = CBPF_STANDALONE, .link = CBPF_LINK_SLL2 };
-	struct bpf_program prog;
-	char what[600], err[1024];
-	int fd;
+	unsigned int why = 0, i, b, size;
 
-	snprintf(what, sizeof(what), "\"%s\" (LINUX_SLL2)", expr);
-	if (pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		sll2_nocompile++;
-		return;
-	}
-	checks++;
-	fd = cbpf_load((struct sock_filter *)prog.bf_insns, prog.bf_len, &o, err, sizeof(err));
-	if (fd == -EINVAL && strstr(err, "cooked (LINUX_SLL2) header")) {
-		sll2_refused++;
-	} else if (fd < 0) {
-		fail("%s: %s", what, err);
-	} else {
-		sll2_progs++;
-		for (unsigned int j = 0; j < nframes; j++) {
-			const struct frame *f = &frames[j];
-			unsigned int len = f->len - 14 + 20;
-			struct pcap_pkthdr h = { .caplen = len, .len = len };
-			LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->b, .data_size_in = f->len,
-				    .repeat = 1);
-			__u16 proto;
-			__u32 want;
-
-			if (f->len < 14)
-				continue;
-			proto = sll2_protocol(f);
-			memset(pkt, 0, 20);
-			pkt[0] = proto >> 8;
-			pkt[1] = proto & 0xff;
-			pkt[4] = lo >> 24;
-			pkt[5] = lo >> 16;
-			pkt[6] = lo >> 8;
-			pkt[7] = lo;
-			pkt[9] = 1; /* ARPHRD_ETHER */
-			pkt[10] = sll2_pkttype(f);
-			pkt[11] = 6;
-			memcpy(pkt + 12, f->b + 6, 6);
-			memcpy(pkt + 20, f->b + 14, f->len - 14);
-			want = pcap_offline_filter(&prog, &h, pkt);
-			if (bpf_prog_test_run_opts(fd, &opts)) {
-				/*
-				 * The kernel refuses some frames as they are (an
-				 * IPv4 ethertype with no room for the header)
-				 */
-				if (errno == EINVAL) {
-					sll2_unrun++;
-					continue;
-				}
-				checks++;
-				fail("%s on \"%s\": test run: %s", what, f->name, strerror(errno));
-				break;
-			}
-			checks++;
-			if (opts.retval != want) {
-				fail("%s on \"%s\": libpcap %u, translated %u", what, f->name, want,
-				     opts.retval);
-				if (failures <= show_fails)
-					print_frame(f);
-			}
+	for (i = 0; i < n; i++) {
+		switch (f[i].code) {
+		case BPF_LD | BPF_W | BPF_IND:
+		case BPF_LD | BPF_H | BPF_IND:
+		case BPF_LD | BPF_B | BPF_IND:
+			if (f[i].k < SLL2_HLEN)
+				why |= SLL2_IND;
+			continue;
+		case BPF_LD | BPF_W | BPF_ABS:
+			size = 4;
+			break;
+		case BPF_LD | BPF_H | BPF_ABS:
+			size = 2;
+			break;
+		case BPF_LD | BPF_B | BPF_ABS:
+		case BPF_LDX | BPF_B | BPF_MSH:
+			size = 1;
+			break;
+		default:
+			continue;
 		}
-		close(fd);
+		if (f[i].k >= SLL2_HLEN) /* the packet, or ancillary data */
+			continue;
+		if (f[i].k + size > SLL2_HLEN)
+			why |= SLL2_ACROSS;
+		for (b = f[i].k; b < f[i].k + size && b < SLL2_HLEN; b++) {
+			if (b == 8 || b == 9)
+				why |= SLL2_HATYPE;
+			else if (b == 11)
+				why |= SLL2_HALEN;
+			else if (b >= 12)
+				why |= SLL2_ADDR;
+		}
 	}
-	pcap_freecode(&prog);
+	return why;
+}
+
+static const char *sll2_why_str(unsigned int why)
+{
+	static char s[128];
+	unsigned int i, o = 0;
+
+	s[0] = '\0';
+	for (i = 0; i < SLL2_NWHY; i++)
+		if (why & 1U << i)
+			o += snprintf(s + o, sizeof(s) - o, "%s%s", o ? ", " : "",
+				      sll2_why_name[i]);
+	return s;
+}
+
+static unsigned int sll2_progs, sll2_refused, sll2_why[SLL2_NWHY];
+static unsigned long sll2_runs;
+
+/*
+ * Translate for LINUX_SLL2 and compare with libpcap on every frame, or, for
+ * a program that reads what a socket filter cannot know, check that the
+ * translation is refused. Returns the number of frames accepted; -1 when
+ * the program did not run.
+ */
+static int sll2_differential(const char *what, const struct sock_filter *insns, unsigned int n)
+{
+	struct bpf_program prog = { .bf_len = n, .bf_insns = (struct pcap_bpf_insn *)insns };
+	struct cbpf_opts o = { .link = CBPF_LINK_SLL2 };
+	unsigned int why = sll2_unknown(insns, n), i, accepted = 0;
+	char err[1024];
+	__u32 want, got;
+	int fd, r;
+
+	fd = cbpf_load(insns, n, &o, err, sizeof(err));
+	checks++;
+	if (why) {
+		sll2_refused++;
+		for (i = 0; i < SLL2_NWHY; i++)
+			sll2_why[i] += !!(why & 1U << i);
+		if (getenv("CBPF_COVERAGE"))
+			printf("  refused for LINUX_SLL2 (%s): %s\n", sll2_why_str(why), what);
+		if (fd >= 0) {
+			fail("%s (LINUX_SLL2): reads the cooked header's %s, but was translated",
+			     what, sll2_why_str(why));
+			close(fd);
+		} else if (fd != -EINVAL || !strstr(err, "cooked (LINUX_SLL2) header")) {
+			fail("%s (LINUX_SLL2): reads the cooked header's %s: want it refused for "
+			     "that, got %d \"%s\"",
+			     what, sll2_why_str(why), fd, err);
+		}
+		return -1;
+	}
+	if (fd < 0) {
+		fail("%s (LINUX_SLL2): %s", what, err);
+		if (failures <= show_fails)
+			print_prog(insns, n);
+		return -1;
+	}
+	sll2_progs++;
+	for (i = 0; i < nspkts; i++) {
+		const struct sll2_pkt *s = &spkts[i];
+		struct pcap_pkthdr h = { .caplen = s->len, .len = s->len };
+
+		want = pcap_offline_filter(&prog, &h, s->b);
+		r = sll2_run(fd, s->f, &got);
+		sll2_runs++;
+		accepted += same_verdict(what, " (LINUX_SLL2)", r, want, got, s->f, insns, n) && got;
+	}
+	close(fd);
+	return accepted;
+}
+
+/*
+ * Expressions that read the header, beyond the corpus: "%u" is loopback's
+ * index plus `plus`. Each must compile, translate and run.
+ */
+static const struct {
+	const char *fmt;
+	unsigned int plus;
+} sll2_exprs[] = {
+	{ .fmt = "inbound" },
+	{ .fmt = "outbound" },
+	{ .fmt = "inbound and udp" },
+	{ .fmt = "outbound or ip6" },
+	{ .fmt = "ifindex %u" },
+	{ .fmt = "ifindex %u", .plus = 1 },
+	{ .fmt = "not ifindex %u" },
+	{ .fmt = "ifindex %u and arp" },
+	{ .fmt = "link[4:4] = %u" },
+	{ .fmt = "link[6:2] = %u" },
+	{ .fmt = "link[7] = %u" },
+	{ .fmt = "link[4:2] = 0 and link[5] = 0" },
+	{ .fmt = "link[0:4] = 0x08000000" },
+	{ .fmt = "link[0:4] = 0x86dd0000" },
+	{ .fmt = "link[2:2] = 0" },
+	{ .fmt = "link[0] = 0x86" },
+	{ .fmt = "link[1] = 0x06" },
+	{ .fmt = "link[1] & 0xf = 4" },
+	{ .fmt = "link[10] = 0" },
+	{ .fmt = "link[10] = 2" },
+	{ .fmt = "link[10] = 3" },
+	{ .fmt = "link[10] & 4 = 0" },
+	{ .fmt = "ether proto 0x0800" },
+	{ .fmt = "ether proto \\arp" },
+	{ .fmt = "ether proto 0x8100" },
+	{ .fmt = "ether proto 0x0001" },
+	{ .fmt = "ether proto 0x0004" },
+	{ .fmt = "ether proto 0x05ff" },
+	{ .fmt = "len > 100" },
+	{ .fmt = "greater 60" },
+	{ .fmt = "less 80" },
+	{ .fmt = "len >= 74 and len <= 120" },
+	{ .fmt = "len = 62" },
+	{ .fmt = "ip and len > 60" },
+	{ .fmt = "len - 20 = ip[2:2]" },
+	{ .fmt = "len - 60 = ip6[4:2]" },
+	{ .fmt = "ip[ip[0] & 0xf] = 0x40" },
+	{ .fmt = "tcp[tcpflags] & tcp-syn != 0 and link[10] = 0" },
+};
+
+/* Programs libpcap does not emit: each load of the header a socket filter can make. */
+static const struct hand sll2_hands[] = {
+	{ "ld [0]", 2, { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld [1]", 2, { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 1), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld [2]", 2, { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 2), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld [3]", 2, { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 3), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld [4]", 2, { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [0]", 2, { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [1]", 2, { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 1), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [2]", 2, { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [3]", 2, { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 3), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [4]", 2, { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [5]", 2, { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 5), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [6]", 2, { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [0]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [1]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 1), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [2]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 2), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [3]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 3), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [4]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 4), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [5]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 5), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [6]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 6), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [7]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 7), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [10]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 10), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldxb 4*([1]&0xf), A kept",
+	  4,
+	  { BPF_STMT(BPF_LD | BPF_IMM, 0x10000), BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 1),
+	    BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldxb 4*([7]&0xf), A kept",
+	  4,
+	  { BPF_STMT(BPF_LD | BPF_IMM, 0x10000), BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 7),
+	    BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldxb 4*([10]&0xf), A kept",
+	  4,
+	  { BPF_STMT(BPF_LD | BPF_IMM, 0x10000), BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 10),
+	    BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld #len", 2, { BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldx #len",
+	  3,
+	  { BPF_STMT(BPF_LDX | BPF_W | BPF_LEN, 0), BPF_STMT(BPF_MISC | BPF_TXA, 0),
+	    BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld [20]", 2, { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 20), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [21]", 2, { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 21), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [20]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [62]", 2, { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 62), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld [57]", 2, { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 57), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld [0x7fffffff]",
+	  2,
+	  { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0x7fffffff), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldxb 4*([20]&0xf), ldh [x+20]",
+	  3,
+	  { BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 20), BPF_STMT(BPF_LD | BPF_H | BPF_IND, 20),
+	    BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ld [x+20] with X = len - 24: the last word",
+	  5,
+	  { BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0), BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, 24),
+	    BPF_STMT(BPF_MISC | BPF_TAX, 0), BPF_STMT(BPF_LD | BPF_W | BPF_IND, 20),
+	    BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldb [x+21] with X = len - 21: one past the end",
+	  6,
+	  { BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0), BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, 21),
+	    BPF_STMT(BPF_MISC | BPF_TAX, 0), BPF_STMT(BPF_LD | BPF_B | BPF_IND, 21),
+	    BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 1), BPF_STMT(BPF_RET | BPF_A, 0) } },
+	{ "ldh [x+0x7ffffff0] with X = 0x10",
+	  3,
+	  { BPF_STMT(BPF_LDX | BPF_IMM, 0x10), BPF_STMT(BPF_LD | BPF_H | BPF_IND, 0x7ffffff0),
+	    BPF_STMT(BPF_RET | BPF_K, 1) } },
+	{ "interface index + protocol + packet type + len",
+	  9,
+	  { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4), BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0), BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+	    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 10), BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+	    BPF_STMT(BPF_LDX | BPF_W | BPF_LEN, 0), BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+	    BPF_STMT(BPF_RET | BPF_A, 0) } },
+};
+
+/* Loads of what a socket filter cannot know: refused, naming it. */
+static const struct {
+	const char *name, *msg;
+	struct sock_filter insn;
+} sll2_bad[] = {
+	{ "ldh [8]", "link-layer type", BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 8) },
+	{ "ldb [9]", "link-layer type", BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9) },
+	{ "ld [6]", "link-layer type", BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 6) },
+	{ "ldh [7]", "link-layer type", BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 7) },
+	{ "ldh [9]", "link-layer type", BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 9) },
+	{ "ld [5]", "link-layer type", BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 5) },
+	{ "ldxb 4*([8]&0xf)", "link-layer type", BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 8) },
+	{ "ldh [10]", "address length", BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 10) },
+	{ "ld [10]", "address length", BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 10) },
+	{ "ldb [11]", "address length", BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 11) },
+	{ "ldh [11]", "address length", BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 11) },
+	{ "ldb [12]", "link-layer address", BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 12) },
+	{ "ld [12]", "link-layer address", BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 12) },
+	{ "ld [16]", "link-layer address", BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16) },
+	{ "ldb [19]", "link-layer address", BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 19) },
+	{ "ldxb 4*([19]&0xf)", "link-layer address", BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 19) },
+	{ "ldh [19]", "across the end", BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 19) },
+	{ "ld [17]", "across the end", BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 17) },
+	{ "ld [18]", "across the end", BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 18) },
+	{ "ldb [x+0]", "indirect load", BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0) },
+	{ "ldh [x+4]", "indirect load", BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4) },
+	{ "ld [x+19]", "indirect load", BPF_STMT(BPF_LD | BPF_W | BPF_IND, 19) },
+};
+
+/*
+ * Chain mode, as sockcap runs an expression on "any": a packet the
+ * expression accepts goes on to the program in the array (here one that
+ * returns 12345), which the header loads must leave able to run.
+ */
+static void sll2_chain(pcap_t *pc)
+{
+	static const struct bpf_insn callee[] = {
+		{ .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 12345 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static const char *const chain_exprs[] = {
+		"inbound and ifindex %u and ip",
+		"link[10] = 3 or len > 100",
+		"inbound and ifindex %u and ip6 protochain 17",
+	};
+	struct cbpf_opts o = { .mode = CBPF_CHAIN, .link = CBPF_LINK_SLL2 };
+	struct bpf_program prog;
+	unsigned int e, i, runs = 0, accepted = 0;
+	int map, callee_fd, fd, r;
+	__u32 key = 0, got, want;
+	char expr[128];
+
+	map = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "cbpf_sll2", 4, 4, 1, NULL);
+	callee_fd =
+		bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "cbpf_callee", "GPL", callee, 2, NULL);
+	checks++;
+	if (map < 0 || callee_fd < 0 || bpf_map_update_elem(map, &key, &callee_fd, BPF_ANY)) {
+		fail("LINUX_SLL2 chain: setting up the map and the callee: %s", strerror(errno));
+		goto out;
+	}
+	o.prog_array_fd = map;
+	for (e = 0; e < sizeof(chain_exprs) / sizeof(chain_exprs[0]); e++) {
+		snprintf(expr, sizeof(expr), chain_exprs[e], sll2_lo);
+		checks++;
+		if (pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			fail("LINUX_SLL2 chain \"%s\": pcap_compile: %s", expr, pcap_geterr(pc));
+			continue;
+		}
+		fd = load_or_fail(expr, (struct sock_filter *)prog.bf_insns, prog.bf_len, &o);
+		for (i = 0; fd >= 0 && i < nspkts; i++) {
+			struct pcap_pkthdr h = { .caplen = spkts[i].len, .len = spkts[i].len };
+
+			want = pcap_offline_filter(&prog, &h, spkts[i].b) ? 12345 : 0;
+			accepted += !!want;
+			got = 0;
+			r = sll2_run(fd, spkts[i].f, &got);
+			runs++;
+			check(!r && got == want,
+			      "LINUX_SLL2 chain \"%s\" on \"%s\": want %u, got %u", expr,
+			      spkts[i].f->name, want, got);
+		}
+		if (fd >= 0)
+			close(fd);
+		pcap_freecode(&prog);
+	}
+	check(accepted > 0 && accepted < runs, "LINUX_SLL2 chain: %u of %u frames accepted",
+	      accepted, runs);
+out:
+	if (callee_fd >= 0)
+		close(callee_fd);
+	if (map >= 0)
+		close(map);
 }
 
 static void check_sll2(void)
 {
 	pcap_t *pc = pcap_open_dead(DLT_LINUX_SLL2, SNAPLEN);
-	unsigned int lo = if_nametoindex("lo"), i, extra = 0;
+	struct bpf_program prog[2];
+	struct cbpf_opts o = { .link = CBPF_LINK_SLL2 };
+	unsigned int i, compiled = 0, same = 0, never = 0, refused_opt = 0, corpus, hand, before;
+	char what[600], expr[128];
+	double t0 = now();
+	int opt, acc;
 
-	if (!pc || !lo) {
-		fail("cooked: no dead LINUX_SLL2 handle, or no lo");
+	sll2_lo = if_nametoindex("lo");
+	checks++;
+	if (!pc || !sll2_lo) {
+		fail("LINUX_SLL2: no dead LINUX_SLL2 handle, or no lo");
+		if (pc)
+			pcap_close(pc);
 		return;
 	}
-	for (i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++)
-		sll2_run(pc, exprs[i], lo);
-	extra = sll2_progs;
-	for (i = 0; i < sizeof(sll2_exprs) / sizeof(sll2_exprs[0]); i++)
-		sll2_run(pc, sll2_exprs[i], lo);
-	extra = sll2_progs - extra;
+	sll2_frames();
+
+	for (i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
+		prog[0].bf_insns = prog[1].bf_insns = NULL;
+		for (opt = 1; opt >= 0; opt--) {
+			struct bpf_program *p = &prog[opt];
+
+			if (pcap_compile(pc, p, exprs[i], opt, PCAP_NETMASK_UNKNOWN) < 0) {
+				/* optimized or not, libpcap's parser refuses it the same */
+				checks++;
+				if (!opt && prog[1].bf_insns)
+					fail("\"%s\" (LINUX_SLL2, unoptimized): pcap_compile: %s",
+					     exprs[i], pcap_geterr(pc));
+				break;
+			}
+			compiled += opt;
+			if (!opt && prog[1].bf_len == p->bf_len &&
+			    !memcmp(prog[1].bf_insns, p->bf_insns,
+				    p->bf_len * sizeof(*p->bf_insns))) {
+				same++;
+				continue;
+			}
+			snprintf(what, sizeof(what), "\"%s\"%s", exprs[i],
+				 opt ? "" : " (unoptimized)");
+			before = sll2_refused;
+			acc = sll2_differential(what, (struct sock_filter *)p->bf_insns, p->bf_len);
+			never += acc == 0;
+			refused_opt += opt && sll2_refused != before;
+		}
+		for (opt = 0; opt < 2; opt++)
+			if (prog[opt].bf_insns)
+				pcap_freecode(&prog[opt]);
+	}
+	corpus = sll2_progs;
+
+	for (i = 0; i < sizeof(sll2_exprs) / sizeof(sll2_exprs[0]); i++) {
+		snprintf(expr, sizeof(expr), sll2_exprs[i].fmt, sll2_lo + sll2_exprs[i].plus);
+		snprintf(what, sizeof(what), "\"%s\"", expr);
+		checks++;
+		if (pcap_compile(pc, &prog[0], expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			fail("%s (LINUX_SLL2): pcap_compile: %s", what, pcap_geterr(pc));
+			continue;
+		}
+		checks++;
+		if (sll2_unknown((struct sock_filter *)prog[0].bf_insns, prog[0].bf_len))
+			fail("%s (LINUX_SLL2): reads what a socket filter cannot know", what);
+		else
+			sll2_differential(what, (struct sock_filter *)prog[0].bf_insns,
+					  prog[0].bf_len);
+		pcap_freecode(&prog[0]);
+	}
+	for (i = 0; i < sizeof(sll2_hands) / sizeof(sll2_hands[0]); i++) {
+		snprintf(what, sizeof(what), "hand-written \"%s\"", sll2_hands[i].name);
+		check(BPF_CLASS(sll2_hands[i].insns[sll2_hands[i].n - 1].code) == BPF_RET &&
+			      (sll2_hands[i].n == 24 || !sll2_hands[i].insns[sll2_hands[i].n].code),
+		      "%s: n = %u does not end the program", what, sll2_hands[i].n);
+		checks++;
+		if (sll2_unknown(sll2_hands[i].insns, sll2_hands[i].n))
+			fail("%s (LINUX_SLL2): reads what a socket filter cannot know", what);
+		else
+			sll2_differential(what, sll2_hands[i].insns, sll2_hands[i].n);
+	}
+	hand = sll2_progs - corpus;
+	check(hand == sizeof(sll2_exprs) / sizeof(sll2_exprs[0]) +
+			      sizeof(sll2_hands) / sizeof(sll2_hands[0]),
+	      "LINUX_SLL2: %u of the programs reading the header ran", hand);
+
+	for (i = 0; i < sizeof(sll2_bad) / sizeof(sll2_bad[0]); i++) {
+		struct sock_filter f[2] = { sll2_bad[i].insn, BPF_STMT(BPF_RET | BPF_A, 0) };
+
+		snprintf(what, sizeof(what), "LINUX_SLL2 \"%s\"", sll2_bad[i].name);
+		check(sll2_unknown(f, 2) != 0, "%s: reads nothing a socket filter cannot know",
+		      what);
+		expect_reject(what, f, 2, &o, -EINVAL, "cooked (LINUX_SLL2) header");
+		expect_reject(what, f, 2, &o, -EINVAL, sll2_bad[i].msg);
+	}
+	sll2_chain(pc);
 	pcap_close(pc);
-	printf("cooked (LINUX_SLL2): %u programs run on every frame (%u of them reading the "
-	       "cooked header), %u refused for reading its link-layer type or address, %u "
-	       "expressions not compiled for LINUX_SLL2; %.1f frames a program refused by the "
-	       "test run\n",
-	       sll2_progs, extra, sll2_refused, sll2_nocompile,
-	       sll2_progs ? (double)sll2_unrun / sll2_progs : 0.0);
-	check(extra == sizeof(sll2_exprs) / sizeof(sll2_exprs[0]),
-	      "cooked: %u of the header expressions ran", extra);
-	check(sll2_progs >= 300, "cooked: only %u programs ran", sll2_progs);
+
+	printf("cooked (LINUX_SLL2): %u of %u expressions compiled for it; %u programs (%u "
+	       "unoptimized ones the same as optimized; %u accept no frame) and %u reading the "
+	       "header run on every frame, %lu runs; %u programs (%u of them optimized) refused "
+	       "for reading the header: %u its hardware type, %u its address length, %u its "
+	       "address, %u across its end, %u indirect; %u hand-written loads refused; %.2f s\n",
+	       compiled, (unsigned int)(sizeof(exprs) / sizeof(exprs[0])), corpus, same, never,
+	       hand, sll2_runs, sll2_refused, refused_opt, sll2_why[0], sll2_why[1], sll2_why[2],
+	       sll2_why[3], sll2_why[4], (unsigned int)(sizeof(sll2_bad) / sizeof(sll2_bad[0])),
+	       now() - t0);
+	check(compiled >= 350 && corpus >= 600,
+	      "LINUX_SLL2: only %u expressions compiled, %u corpus programs ran", compiled, corpus);
+	for (i = 0; i < nspkts; i++)
+		free(spkts[i].b);
+	free(spkts);
+	for (i = 0; i < nsll2_own; i++)
+		free(sll2_own[i].b);
 }
 
 /* ------------------------------------------------------------ live */
