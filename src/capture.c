@@ -61,31 +61,11 @@ static int hw_type(int fd, const char *name, unsigned int *type)
 	return 0;
 }
 
-int capture_link_of(const char *ifname, enum capture_link *link)
-{
-	unsigned int type;
-	int fd, err;
-
-	*link = CAPTURE_LINK_ETHER;
-	if (!strcmp(ifname, CAPTURE_ANY)) {
-		*link = CAPTURE_LINK_COOKED;
-		return 0;
-	}
-	if (strlen(ifname) >= IFNAMSIZ || !if_nametoindex(ifname))
-		return -ENODEV;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	err = hw_type(fd, ifname, &type);
-	close(fd);
-	return err ? err : link_of_hwtype(type, link);
-}
-
 /* Interface must exist and be up; index 0 would mean "every interface". */
 static int check_interface(const char *name, int *ifindex, enum capture_link *link)
 {
 	struct ifreq ifr = { 0 };
-	unsigned int type;
+	unsigned int type = 0;
 	int fd, err = 0;
 
 	if (strlen(name) >= IFNAMSIZ) {
@@ -165,6 +145,18 @@ static int check_interfaces(struct capture *c, const struct capture_opts *o)
 	}
 	c->nifs = o->nifs;
 	return 0;
+}
+
+int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum capture_link *link)
+{
+	static struct capture c;
+	struct capture_opts o = { .ifnames = ifnames, .nifs = nifs };
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	err = check_interfaces(&c, &o);
+	*link = c.link;
+	return err;
 }
 
 /*

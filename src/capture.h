@@ -37,11 +37,12 @@ enum capture_link {
 #define CAPTURE_ANY "any"
 
 /*
- * The link a capture on ifname would have: COOKED for "any", ETHER or RAW
- * by the interface's hardware type. 0, or -ENODEV (no such interface) or
- * -EOPNOTSUPP (another link type): then *link is ETHER. Prints nothing.
+ * Check the interfaces of a capture as capture_open() does (each exists,
+ * is up and of a supported link type; all of one link; "any" alone), and
+ * give their link. Needs no privileges. On failure prints one line to
+ * stderr and returns a negative errno.
  */
-int capture_link_of(const char *ifname, enum capture_link *link);
+int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum capture_link *link);
 
 struct capture_opts {
 	const char *const *ifnames;

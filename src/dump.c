@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@ enum pf_format dump_format_for(const char *path)
 {
 	size_t n = strlen(path);
 
-	return n >= 7 && !strcmp(path + n - 7, ".pcapng") ? PF_PCAPNG : PF_PCAP;
+	return n >= 7 && !strcasecmp(path + n - 7, ".pcapng") ? PF_PCAPNG : PF_PCAP;
 }
 
 /* Digits in the largest sequence number (-W 10: 0..9, one digit). */

@@ -323,6 +323,7 @@ static void usage(FILE *f)
 		"  -c COUNT                stop after COUNT packets\n"
 		"  -e                      print link-level (MAC) addresses and ethertype\n"
 		"  -n                      do not resolve names (always the case)\n"
+		"  -S                      absolute TCP sequence numbers (always the case)\n"
 		"  -v                      print more IP header fields\n"
 		"  -l                      line-buffered output\n"
 		"  -t                      no timestamp; -tt epoch, -ttt delta,\n"
@@ -497,7 +498,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	o->snaplen = MAX_SNAPLEN;
 	o->format = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":B:c:C:dDeF:G:hi:lnpQ:r:s:tvw:W:Z:", longopts,
+	while ((c = getopt_long(argc, argv, ":B:c:C:dDeF:G:hi:lnpQ:r:s:Stvw:W:Z:", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'B':
@@ -544,6 +545,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->line_buffered = true;
 			break;
 		case 'n':
+		case 'S':
 			break;
 		case 'p':
 			o->promisc = false;
@@ -834,6 +836,9 @@ static int run_read(struct options *opt)
 	bool lines = !opt->wfile || opt->print_lines;
 
 	setup_lines(&sess, opt, &out);
+	/* a terminal sees each line as its packet is read, as with stdio */
+	if (isatty(out.fd))
+		out.line = true;
 	sess.reader = &rd;
 	sess.printer.tai_offset_ns = 0; /* file timestamps are UTC already */
 	sess.printer.from_file = 1;
@@ -878,8 +883,12 @@ static int run_read(struct options *opt)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN); /* no capture statistics to show */
-	if (opt->wfile) {
-		/* stop at a packet boundary and close the copy properly */
+	{
+		/*
+		 * Stop at a packet boundary: the lines of the packets read so
+		 * far are written out, a copy is closed properly. A read that
+		 * the signal interrupts ends the loop below, not as an error.
+		 */
 		struct sigaction sa = { .sa_handler = on_signal };
 
 		sigemptyset(&sa.sa_mask);
@@ -990,8 +999,9 @@ int main(int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 	}
-	/* unknown or unsupported interfaces are reported by capture_open() */
-	capture_link_of(opt.ifnames[0], &link);
+	/* before the expression, which is compiled for their link type (-d too) */
+	if (capture_check_ifs(opt.ifnames, opt.nifs, &link))
+		return EXIT_FAILURE;
 	if (opt.expr) {
 		/* before the privilege check: a bad expression is reported to anyone */
 		if (filter_compile(&sess.filt, opt.expr, opt.ifnames[0], links[link].linktype,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Interface errors, in a namespace of the test's own: a name that does not
 # exist, an empty or over-long name, an interface that is down, and no -i
-# when no interface is up. Each stops sockcap with exit status 1, nothing on
+# when no interface is up; -d and -dd check them too. Each stops sockcap with exit status 1, nothing on
 # stdout and one line "sockcap: ..." on stderr: never a fallback to every
 # interface (ifindex 0) or to some other one.
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
@@ -45,6 +45,10 @@ bad "empty interface name" -- -i ''
 bad "interface name longer than IFNAMSIZ" aaaaaaaaaaaaaaaaaaaaaaaa -- -i aaaaaaaaaaaaaaaaaaaaaaaa
 bad "interface that is down" vdown down -- -i vdown
 bad "no interface up and no -i" "no interface" -- -c 1
+# -d compiles for the interfaces' link: it checks them as a capture does
+bad "-d, no such interface" nosuchif0 -- -d -i nosuchif0 udp
+bad "-d, interface that is down" vdown down -- -d -i vdown udp
+bad "-dd, any with another -i" any -- -dd -i any -i lo udp
 
 # the same with the interface up: now it captures (the failures above were
 # about the interface, not about running here)

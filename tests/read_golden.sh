@@ -146,6 +146,39 @@ check "-r cut.pcap -w FILE" /dev/null "$G/cut.pcap.err" 1
 run -r "$SC_TMP/copy-cut.pcap" -tt -n
 check "the copy of cut.pcap" "$G/cut.pcap.out" "" 0
 
+# A pcapng copy stops at a second section (not supported): status 1, one
+# line, and the copy holds the first section's packets, valid.
+cat "$G/sockcap.pcapng" "$G/dumpcap.pcapng" >"$SC_TMP/two-sections.pcapng"
+run -r "$SC_TMP/two-sections.pcapng" -w "$SC_TMP/copy-two.pcapng"
+sc_check_eq "-r FILE of two sections -w FILE.pcapng: exit status" 1 "$rc"
+[ -s "$out" ] && sc_fail "-r FILE of two sections -w FILE.pcapng: printed $(head -c 200 "$out")"
+sc_check_eq "-r FILE of two sections -w FILE.pcapng: lines on stderr" 1 "$(sc_lines "$err")"
+grep -q "several sections" "$err" ||
+	sc_fail "-r FILE of two sections -w FILE.pcapng: error '$(head -c 200 "$err")'"
+run -r "$SC_TMP/copy-two.pcapng" -tt -n
+check "the copy of the first of two sections" "$G/sockcap.pcapng.out" "" 0
+
+# ------------------------------------------------------- a signal mid-input
+# SIGINT or SIGTERM while -r waits for more of its input (a pipe a writer
+# keeps open): the lines of every packet read so far are written out, and
+# the exit status is 0, as when a capture is stopped.
+for sig in INT TERM; do
+	fifo=$SC_TMP/in-$sig.fifo
+	mkfifo "$fifo" || sc_die "mkfifo $fifo"
+	sc_start "rsig$sig" "" "" "$SOCKCAP" -r "$fifo" -tt -n
+	exec 9>"$fifo"
+	cat "$G/tcpdump-us.pcap" >&9
+	# all of it is in the pipe now; blocked in read(2), sockcap has taken it all
+	c=${SC_CPID[rsig$sig]}
+	blocked() { local nr; read -r nr _ <"/proc/$c/syscall" && [ "$nr" = 0 ]; }
+	sc_wait_for "sockcap -r to wait for more input" 20 blocked
+	sc_stop "rsig$sig" "$sig"
+	exec 9>&-
+	rc=$SC_RC out=$SC_TMP/rsig$sig.out err=$SC_TMP/rsig$sig.err
+	check "SIG$sig while -r waits for input" "$G/tcpdump-us.pcap.out" "" 0
+done
+out=$SC_TMP/out err=$SC_TMP/err
+
 # ------------------------------------------------------------ no privileges
 # Reading needs none: as root, read one file again as nobody.
 if sc_is_root && command -v setpriv >/dev/null 2>&1; then
