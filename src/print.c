@@ -588,7 +588,8 @@ static char *put_prefix(struct printer *pr, char *p, const struct sc_record *r)
 		p = put_u64(p, r->ifindex);
 		*p++ = ' ';
 	}
-	if ((ifn || !pr->from_file) && r->pkttype != SC_PKTTYPE_UNKNOWN) {
+	/* a file's packets have one when it says (epb_flags, a cooked header) */
+	if (r->pkttype != SC_PKTTYPE_UNKNOWN) {
 		p = put_str(p, direction(r->pkttype));
 		*p++ = ' ';
 	}

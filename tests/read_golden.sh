@@ -13,6 +13,10 @@
 #                    epb_flags)
 #   sockcap.pcapng   sockcap -w (if_name, and epb_flags for the direction)
 #   snap60.pcap      sockcap -s 60 -w (every packet cut to 60 bytes)
+# and, on its own, in a namespace with a veth pair:
+#   sll.pcap         tcpdump -i any -y LINUX_SLL -w: a datagram sent out of
+#                    the veth, one on lo, one received (directions Out, In,
+#                    In, as tcpdump -e prints them)
 # and derived from those:
 #   bigendian.pcap   tcpdump-us.pcap with every header field byte-swapped,
 #                    as a big-endian machine writes it
@@ -48,7 +52,7 @@ sc_init
 G=$srcdir/tests/golden
 [ -d "$G" ] || sc_die "no directory $G"
 INPUTS="tcpdump-us.pcap tcpdump-ns.pcap dumpcap.pcapng sockcap.pcapng snap60.pcap
-	bigendian.pcap cut.pcap cut.pcapng"
+	bigendian.pcap cut.pcap cut.pcapng sll.pcap"
 # timestamps are printed with -tt: a time zone with an odd offset must not
 # matter (a POSIX TZ string, so no time zone database is needed)
 export TZ=XST-5:45
