@@ -514,7 +514,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'C':
 			/* million bytes, as tcpdump; at most what fits in 64 bits */
 			if (!sc_parse_ulong(optarg, 1, 1000000000000ul, &v))
-				bad_arg("file size (million bytes, at least 1)", optarg);
+				bad_arg("file size (million bytes, 1 to 1000000000000)", optarg);
 			o->dump.rotate_bytes = (uint64_t)v * 1000000;
 			break;
 		case 'd':
@@ -530,7 +530,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'G':
 			if (!sc_parse_ulong(optarg, 1, INT_MAX, &v))
-				bad_arg("rotation interval (seconds, at least 1)", optarg);
+				bad_arg("rotation interval (seconds, 1 to 2147483647)", optarg);
 			o->dump.rotate_secs = v;
 			break;
 		case 'h':
@@ -580,7 +580,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'W':
 			if (!sc_parse_ulong(optarg, 1, INT_MAX, &v))
-				bad_arg("file count", optarg);
+				bad_arg("file count (1 to 2147483647)", optarg);
 			o->dump.max_files = v;
 			wflag_set = true;
 			break;

@@ -89,6 +89,9 @@ bad "'0'" -C 0
 bad "'x'" -C x
 bad "'0'" -G 0
 bad "'0'" -W 0
+bad "1 to 2147483647" -G 2147483648
+bad "1 to 2147483647" -W 2147483648
+bad "1 to 1000000000000" -C 1000000000001
 bad "'pcapx'" --format pcapx
 bad "-W needs -C or -G" -w "$SC_TMP/w.pcap" -W 3
 [ -e "$SC_TMP/w.pcap" ] && sc_fail "-w FILE -W 3 created FILE"
