@@ -42,6 +42,8 @@ sc_netns B b
 sc_netns_no_ipv6 "$A"
 sc_netns_no_ipv6 "$B"
 sc_veth "$A" v1 "$B" w1
+sc_neigh_quiet "$A" v1
+sc_neigh_quiet "$B" w1
 ip -n "$A" addr add 198.18.1.1/24 dev v1 &&
 	ip -n "$B" addr add 198.18.1.2/24 dev w1 ||
 	sc_die "cannot configure addresses"
