@@ -255,10 +255,15 @@ check_sequence() {
 	done
 }
 
+# The floods below come faster than a busy machine may write files: a
+# packet ring of 16 MiB (-B) holds all of one (-w's default of 2 MiB, as
+# libpcap's, may not), so that every packet reaches the files under test.
+RING=(-B 16384)
+
 # ------------------------------------------------------------ -C 1
 d=$SC_TMP/c1
 mkdir "$d"
-sc_sockcap c1 "$A" -i vA -C 1 -w "$d/rot.pcap"
+sc_sockcap c1 "$A" -i vA "${RING[@]}" -C 1 -w "$d/rot.pcap"
 flood 3000
 sc_stop c1 TERM
 stopped c1 "-C 1" "$SENT"
@@ -288,7 +293,7 @@ sc_log "-C 1: $SENT packets in ${#GOT[@]} files"
 # last one shorter) the three files are parts F-3, F-2 and F-1.
 d=$SC_TMP/w3
 mkdir "$d"
-sc_sockcap w3 "$A" -i vA -C 1 -W 3 -w "$d/rot.pcap"
+sc_sockcap w3 "$A" -i vA "${RING[@]}" -C 1 -W 3 -w "$d/rot.pcap"
 flood 4000
 sc_stop w3 TERM
 stopped w3 "-C 1 -W 3" "$SENT"
@@ -310,7 +315,7 @@ fi
 # ------------------------------------------------------------ pcapng -C 1
 d=$SC_TMP/ng
 mkdir "$d"
-sc_sockcap ng "$A" -i vA -C 1 -w "$d/rot.pcapng"
+sc_sockcap ng "$A" -i vA "${RING[@]}" -C 1 -w "$d/rot.pcapng"
 flood 1500
 sc_stop ng TERM
 stopped ng "pcapng -C 1" "$SENT"
@@ -382,7 +387,7 @@ fi
 # numbers the files within a period, -G starts a new name for the next.
 d=$SC_TMP/gc
 mkdir "$d"
-sc_sockcap gc "$A" -i vA -G 1 -C 1 -w "$d/gc-%s.pcap"
+sc_sockcap gc "$A" -i vA "${RING[@]}" -G 1 -C 1 -w "$d/gc-%s.pcap"
 total=0
 for _ in 1 2; do
 	flood 2500
