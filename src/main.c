@@ -705,12 +705,23 @@ static uint32_t get_be32(const uint8_t *p)
 
 static const char *file_ifname(uint32_t ifindex, void *arg)
 {
+	static char buf[4 * sizeof(((struct pf_reader *)0)->ifs[0].name) + 1];
 	struct pf_reader *r = arg;
+	const unsigned char *n;
+	char *o = buf;
 
 	/* records carry the file's interface number plus one */
 	if (ifindex == 0 || ifindex > r->nifs || !r->ifs[ifindex - 1].name[0])
 		return NULL;
-	return r->ifs[ifindex - 1].name;
+	/* the file's words: control characters and spaces are shown as \xHH */
+	for (n = (const unsigned char *)r->ifs[ifindex - 1].name; *n; n++) {
+		if (*n > ' ' && *n < 0x7f)
+			*o++ = (char)*n;
+		else
+			o += sprintf(o, "\\x%02x", *n);
+	}
+	*o = '\0';
+	return buf;
 }
 
 static void print_file_packet(struct session *s, const struct pf_packet *p)
@@ -780,6 +791,14 @@ static int start_copy(struct session *s, const struct pf_packet *first)
 		ifs[i].linktype = rd->ifs[base + i].linktype;
 		ifs[i].snaplen = rd->ifs[base + i].snaplen;
 	}
+	/*
+	 * pcap: the packets of every interface of that link type go in, so
+	 * the header gets the largest snap length of those (0: no limit)
+	 */
+	for (uint32_t i = 0; n == 1 && ifs[0].snaplen && i < rd->nifs; i++)
+		if (rd->ifs[i].linktype == ifs[0].linktype &&
+		    (!rd->ifs[i].snaplen || rd->ifs[i].snaplen > ifs[0].snaplen))
+			ifs[0].snaplen = rd->ifs[i].snaplen;
 	s->dumping = true;
 	s->copy_section = rd->sections;
 	return dump_start(&s->dump, &s->opt->dump, ifs, n);
@@ -798,6 +817,9 @@ static int copy_packet(struct session *s, const struct pf_packet *p)
 			return -EINVAL;
 		}
 		q.iface = 0;
+		/* an interface described later may have a larger one: cut to the file's */
+		if (s->dump.ifs[0].snaplen && q.caplen > s->dump.ifs[0].snaplen)
+			q.caplen = s->dump.ifs[0].snaplen;
 	} else if (rd->sections != s->copy_section) {
 		sc_err("%s: copying a pcapng file of several sections is not supported",
 		       s->opt->rfile);

@@ -17,6 +17,10 @@
 #   sll.pcap         tcpdump -i any -y LINUX_SLL -w: a datagram sent out of
 #                    the veth, one on lo, one received (directions Out, In,
 #                    In, as tcpdump -e prints them)
+#   ifname-ctrl.pcapng  an interface name with a newline, a space and an
+#                    escape sequence, which lines show as \xHH
+#   two-snaplens.pcapng  two Ethernet interfaces of snap lengths 100 and
+#                    65535, three whole packets (made with a script)
 # and derived from those:
 #   bigendian.pcap   tcpdump-us.pcap with every header field byte-swapped,
 #                    as a big-endian machine writes it
@@ -52,7 +56,7 @@ sc_init
 G=$srcdir/tests/golden
 [ -d "$G" ] || sc_die "no directory $G"
 INPUTS="tcpdump-us.pcap tcpdump-ns.pcap dumpcap.pcapng sockcap.pcapng snap60.pcap
-	bigendian.pcap cut.pcap cut.pcapng sll.pcap"
+	bigendian.pcap cut.pcap cut.pcapng sll.pcap ifname-ctrl.pcapng"
 # timestamps are printed with -tt: a time zone with an odd offset must not
 # matter (a POSIX TZ string, so no time zone database is needed)
 export TZ=XST-5:45
@@ -149,6 +153,17 @@ run -r cut.pcap -w "$SC_TMP/copy-cut.pcap"
 check "-r cut.pcap -w FILE" /dev/null "$G/cut.pcap.err" 1
 run -r "$SC_TMP/copy-cut.pcap" -tt -n
 check "the copy of cut.pcap" "$G/cut.pcap.out" "" 0
+
+# pcapng of two Ethernet interfaces, snap lengths 100 and 65535, the first
+# packet on the first, into pcap: the header takes the larger, so the file
+# says no packet is longer than it is, and every byte of all three is kept.
+run -r two-snaplens.pcapng -w "$SC_TMP/two-snaplens.pcap"
+check "-r two-snaplens.pcapng -w FILE.pcap" /dev/null "" 0
+od -A n -t u4 -j 16 -N 4 "$SC_TMP/two-snaplens.pcap" >"$SC_TMP/snap.txt"
+sc_check_eq "two-snaplens: the pcap header's snap length" 65535 "$(tr -d ' ' <"$SC_TMP/snap.txt")"
+# the three records hold 100 bytes (cut on its interface), 243 and 244
+sc_check_eq "two-snaplens: bytes of the packets in the pcap copy" 587 \
+	"$(($(stat -c %s "$SC_TMP/two-snaplens.pcap") - 24 - 3 * 16))"
 
 # A pcapng copy stops at a second section (not supported): status 1, one
 # line, and the copy holds the first section's packets, valid.
