@@ -105,6 +105,24 @@ static void on_signal(int sig)
 		stop_requested = 1;
 }
 
+/*
+ * SIGINT and SIGTERM ask to stop, SIGUSR1 for the statistics (or nothing,
+ * without stats); a closed pipe is an error of write(2), not a signal.
+ */
+static void catch_signals(bool stats)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (stats)
+		sigaction(SIGUSR1, &sa, NULL);
+	else
+		signal(SIGUSR1, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 static int out_flush(struct out *o)
 {
 	size_t done = 0;
@@ -771,6 +789,21 @@ static void print_file_packet(struct session *s, const struct pf_packet *p)
 		out_flush(o);
 }
 
+/*
+ * A pcap copy takes the packets of every interface of one link type: its
+ * header gets the largest snap length of those known (0, no limit, wins).
+ */
+static uint32_t pcap_snaplen(const struct pf_reader *rd, unsigned int linktype)
+{
+	uint32_t snaplen = 1;
+
+	for (uint32_t i = 0; i < rd->nifs && snaplen; i++)
+		if (rd->ifs[i].linktype == linktype &&
+		    (!rd->ifs[i].snaplen || rd->ifs[i].snaplen > snaplen))
+			snaplen = rd->ifs[i].snaplen;
+	return snaplen;
+}
+
 /* The file being copied: its interfaces as known at the first packet. */
 static int start_copy(struct session *s, const struct pf_packet *first)
 {
@@ -791,14 +824,8 @@ static int start_copy(struct session *s, const struct pf_packet *first)
 		ifs[i].linktype = rd->ifs[base + i].linktype;
 		ifs[i].snaplen = rd->ifs[base + i].snaplen;
 	}
-	/*
-	 * pcap: the packets of every interface of that link type go in, so
-	 * the header gets the largest snap length of those (0: no limit)
-	 */
-	for (uint32_t i = 0; n == 1 && ifs[0].snaplen && i < rd->nifs; i++)
-		if (rd->ifs[i].linktype == ifs[0].linktype &&
-		    (!rd->ifs[i].snaplen || rd->ifs[i].snaplen > ifs[0].snaplen))
-			ifs[0].snaplen = rd->ifs[i].snaplen;
+	if (s->opt->dump.fmt != PF_PCAPNG)
+		ifs[0].snaplen = pcap_snaplen(rd, ifs[0].linktype);
 	s->dumping = true;
 	s->copy_section = rd->sections;
 	return dump_start(&s->dump, &s->opt->dump, ifs, n);
@@ -903,20 +930,13 @@ static int run_read(struct options *opt)
 			goto done;
 		}
 	}
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGUSR1, SIG_IGN); /* no capture statistics to show */
-	{
-		/*
-		 * Stop at a packet boundary: the lines of the packets read so
-		 * far are written out, a copy is closed properly. A read that
-		 * the signal interrupts ends the loop below, not as an error.
-		 */
-		struct sigaction sa = { .sa_handler = on_signal };
-
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
+	/*
+	 * Stop at a packet boundary: the lines of the packets read so far are
+	 * written out, a copy is closed properly. A read that the signal
+	 * interrupts ends the loop below, not as an error. No capture
+	 * statistics to show on SIGUSR1.
+	 */
+	catch_signals(false);
 	while (!stop_requested) {
 		rc = pf_read_packet(&rd, &p);
 		if (rc == 0 || stop_requested)
@@ -990,7 +1010,6 @@ int main(int argc, char **argv)
 	struct options opt;
 	struct capture cap;
 	struct capture_opts copt = { 0 };
-	struct sigaction sa = { 0 };
 	time_t last_sync;
 	char names[CAPTURE_MAX_IFS * (IF_NAMESIZE + 2)] = "";
 	size_t len;
@@ -1068,12 +1087,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	catch_signals(true);
 	/* a file size limit shows as EFBIG from write(2), not as a signal */
 	signal(SIGXFSZ, SIG_IGN);
 

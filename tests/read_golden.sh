@@ -21,6 +21,8 @@
 #                    escape sequence, which lines show as \xHH
 #   two-snaplens.pcapng  two Ethernet interfaces of snap lengths 100 and
 #                    65535, three whole packets (made with a script)
+#   late-snaplen.pcapng  an interface of snap length 100 and a packet on it,
+#                    then one of none and a 200-byte frame (made with a script)
 # and derived from those:
 #   bigendian.pcap   tcpdump-us.pcap with every header field byte-swapped,
 #                    as a big-endian machine writes it
@@ -164,6 +166,13 @@ sc_check_eq "two-snaplens: the pcap header's snap length" 65535 "$(tr -d ' ' <"$
 # the three records hold 100 bytes (cut on its interface), 243 and 244
 sc_check_eq "two-snaplens: bytes of the packets in the pcap copy" 587 \
 	"$(($(stat -c %s "$SC_TMP/two-snaplens.pcap") - 24 - 3 * 16))"
+
+# Into pcap again, the second interface (no snap length) described after
+# the first packet, on the first (100): the header says 100, and the second
+# interface's 200-byte frame is cut to it (24 + 16 + 60 + 16 + 100 bytes).
+run -r late-snaplen.pcapng -w "$SC_TMP/late-snaplen.pcap"
+check "-r late-snaplen.pcapng -w FILE.pcap" /dev/null "" 0
+sc_check_eq "late-snaplen: bytes of the pcap copy" 216 "$(stat -c %s "$SC_TMP/late-snaplen.pcap")"
 
 # A pcapng copy stops at a second section (not supported): status 1, one
 # line, and the copy holds the first section's packets, valid.

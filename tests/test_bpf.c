@@ -62,7 +62,7 @@ struct fixture {
 	bool net; /* net_start: records of the packet after the Ethernet header */
 };
 
-static int fixture_open(struct fixture *f, size_t ring_bytes, bool net)
+static int fixture_load(struct fixture *f, size_t ring_bytes, bool net)
 {
 	int err;
 
@@ -97,6 +97,19 @@ static void fixture_close(struct fixture *f)
 	sockcap_bpf__destroy(f->skel);
 }
 
+/* Load the program; on failure says so (a failed check) and returns non-zero. */
+static int fixture_open(struct fixture *f, size_t ring_bytes, bool net)
+{
+	int err = fixture_load(f, ring_bytes, net);
+
+	if (err) {
+		FAIL("loading the program%s: %s", net ? " with net_start" : "", strerror(-err));
+		fixture_close(f);
+	}
+	return err;
+}
+
+
 static int run(struct fixture *f, const void *data, unsigned int len)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = len, .repeat = 1);
@@ -115,6 +128,20 @@ static void counters(struct fixture *f, struct sc_counters *sum)
 
 	if (err)
 		FAIL("reading counters: %s", strerror(-err));
+}
+
+/* Every run was seen and recorded, none lost; then close. */
+static void fixture_done(struct fixture *f, const char *what)
+{
+	struct sc_counters c;
+
+	counters(f, &c);
+	checks++;
+	if (c.seen == 0 || c.seen != c.recorded || c.lost != 0)
+		FAIL("%s counters: seen %llu recorded %llu lost %llu", what,
+		     (unsigned long long)c.seen, (unsigned long long)c.recorded,
+		     (unsigned long long)c.lost);
+	fixture_close(f);
 }
 
 static uint64_t tai_now(void)
@@ -288,15 +315,10 @@ static void malformed(struct fixture *f)
 static void test_frames(void)
 {
 	struct fixture f;
-	struct sc_counters c;
 	struct pkt p;
-	int err;
 
-	err = fixture_open(&f, 1 << 20, false);
-	if (err) {
-		FAIL("loading the program: %s", strerror(-err));
+	if (fixture_open(&f, 1 << 20, false))
 		return;
-	}
 
 	pkt_udp4(&p);
 	check_line(&f, &p, "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
@@ -323,12 +345,7 @@ static void test_frames(void)
 	malformed(&f);
 
 	/* every run was seen and recorded, none lost */
-	counters(&f, &c);
-	checks++;
-	if (c.seen == 0 || c.seen != c.recorded || c.lost != 0)
-		FAIL("counters: seen %llu recorded %llu lost %llu", (unsigned long long)c.seen,
-		     (unsigned long long)c.recorded, (unsigned long long)c.lost);
-	fixture_close(&f);
+	fixture_done(&f, "frames");
 }
 
 /* A one-page ring overflows; every packet is either recorded or lost. */
@@ -338,13 +355,9 @@ static void test_ring_full(void)
 	struct fixture f;
 	struct sc_counters c;
 	struct pkt p;
-	int err;
 
-	err = fixture_open(&f, sysconf(_SC_PAGESIZE), false);
-	if (err) {
-		FAIL("loading the program: %s", strerror(-err));
+	if (fixture_open(&f, sysconf(_SC_PAGESIZE), false))
 		return;
-	}
 	pkt_udp4(&p);
 	for (int i = 0; i < burst; i++)
 		if (run(&f, p.b, p.len))
@@ -380,15 +393,10 @@ static void test_ring_full(void)
 static void test_net_start(void)
 {
 	struct fixture f;
-	struct sc_counters c;
 	struct pkt p;
-	int err;
 
-	err = fixture_open(&f, 1 << 20, true);
-	if (err) {
-		FAIL("loading the program with net_start: %s", strerror(-err));
+	if (fixture_open(&f, 1 << 20, true))
 		return;
-	}
 
 	pkt_udp4(&p);
 	check_line(&f, &p, "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
@@ -435,13 +443,7 @@ static void test_net_start(void)
 	p.name = "802.3-raw";
 	sweep(&f, &p);
 
-	counters(&f, &c);
-	checks++;
-	if (c.seen == 0 || c.seen != c.recorded || c.lost != 0)
-		FAIL("net_start counters: seen %llu recorded %llu lost %llu",
-		     (unsigned long long)c.seen, (unsigned long long)c.recorded,
-		     (unsigned long long)c.lost);
-	fixture_close(&f);
+	fixture_done(&f, "net_start");
 }
 
 int main(void)
