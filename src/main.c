@@ -26,6 +26,7 @@
 #include "pcapfile.h"
 #include "print.h"
 #include "privs.h"
+#include "read.h"
 #include "util.h"
 
 /* A quiet link still shows each packet within this many milliseconds. */
@@ -144,6 +145,28 @@ static int out_flush(struct out *o)
 	return o->err;
 }
 
+/*
+ * The one way a line enters the buffer, for a capture and -r alike: the
+ * formatter gets SC_LINE_MAX bytes of room, the buffer has them (it is
+ * flushed first when it has less), and no line can be longer. A record of
+ * linktype -1 is decoded, one of another link type gets a line naming it.
+ */
+static void out_line(struct out *o, struct printer *pr, const struct sc_record *r, int linktype)
+{
+	_Static_assert(sizeof(o->buf) >= SC_LINE_MAX, "the output buffer must hold a line");
+	char *at;
+
+	if (sizeof(o->buf) - o->len < SC_LINE_MAX)
+		out_flush(o);
+	at = o->buf + o->len;
+	if (linktype < 0)
+		o->len += sc_format(pr, r, at, SC_LINE_MAX);
+	else
+		o->len += sc_format_linktype(pr, r, (unsigned int)linktype, at, SC_LINE_MAX);
+	if (o->line)
+		out_flush(o);
+}
+
 static const char *ifname_of(uint32_t ifindex, void *arg)
 {
 	struct session *s = arg;
@@ -168,12 +191,8 @@ static int on_record(void *arg, const struct sc_record *r)
 		s->not_shown++;
 		return 0;
 	}
-	if (sizeof(o->buf) - o->len < SC_LINE_MAX)
-		out_flush(o);
-	o->len += sc_format(&s->printer, r, o->buf + o->len);
+	out_line(o, &s->printer, r, -1);
 	s->printed++;
-	if (o->line)
-		out_flush(o);
 	return 0;
 }
 
@@ -711,82 +730,39 @@ static void setup_lines(struct session *s, struct options *opt, struct out *out)
 
 /* ---------------------------------------------------------------- -r */
 
-static uint16_t get_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
+/* A file's interface name, as the file gives it (the line escapes it). */
 static const char *file_ifname(uint32_t ifindex, void *arg)
 {
-	static char buf[4 * sizeof(((struct pf_reader *)0)->ifs[0].name) + 1];
 	struct pf_reader *r = arg;
-	const unsigned char *n;
-	char *o = buf;
 
 	/* records carry the file's interface number plus one */
 	if (ifindex == 0 || ifindex > r->nifs || !r->ifs[ifindex - 1].name[0])
 		return NULL;
-	/* the file's words: control characters and spaces are shown as \xHH */
-	for (n = (const unsigned char *)r->ifs[ifindex - 1].name; *n; n++) {
-		if (*n > ' ' && *n < 0x7f)
-			*o++ = (char)*n;
-		else
-			o += sprintf(o, "\\x%02x", *n);
-	}
-	*o = '\0';
-	return buf;
+	return r->ifs[ifindex - 1].name;
 }
 
 static void print_file_packet(struct session *s, const struct pf_packet *p)
 {
-	struct pf_reader *rd = s->reader;
-	struct out *o = s->out;
 	struct sc_record r;
-	unsigned int lt = rd->ifs[p->iface].linktype;
+	bool by_index;
+	int lt = s->reader->ifs[p->iface].linktype;
 
-	memset(&r, 0, sizeof(r));
-	r.ts_ns = p->ts_ns;
-	r.ifindex = p->iface + 1;
-	r.pkttype = pf_pkttype_from_flags(p->flags);
-	if (sizeof(o->buf) - o->len < SC_LINE_MAX)
-		out_flush(o);
-	if (lt == PF_LINKTYPE_ETHERNET) {
-		sc_parse_frame(p->data, p->caplen, p->len, &r);
-		o->len += sc_format(&s->printer, &r, o->buf + o->len);
-	} else if (lt == PF_LINKTYPE_RAW) {
-		uint8_t v = p->caplen ? p->data[0] >> 4 : 0;
-
-		sc_parse_packet_net(p->data, p->caplen, p->len,
-				    v == 4 ? 0x0800 : v == 6 ? 0x86dd : 0, &r);
-		o->len += sc_format(&s->printer, &r, o->buf + o->len);
-	} else if (lt == PF_LINKTYPE_LINUX_SLL2 && p->caplen >= 20) {
+	if (read_record(s->reader, p, &r, &by_index) == READ_UNDECODED) {
+		out_line(s->out, &s->printer, &r, lt);
+	} else if (by_index) {
+		/* the interface index of the machine that wrote it: named here */
 		struct printer pr = s->printer;
 
-		/* the interface index of the machine that wrote it: named here */
 		pr.ifname = ifname_of;
 		pr.ifname_arg = s;
-		r.ifindex = get_be32(p->data + 4);
-		r.pkttype = p->data[10];
-		sc_parse_packet_net(p->data + 20, p->caplen - 20, p->len - 20,
-				    get_be16(p->data), &r);
-		o->len += sc_format(&pr, &r, o->buf + o->len);
-	} else if (lt == PF_LINKTYPE_LINUX_SLL && p->caplen >= 16) {
-		r.pkttype = get_be16(p->data) < 0x100 ? get_be16(p->data) : SC_PKTTYPE_UNKNOWN;
-		sc_parse_packet_net(p->data + 16, p->caplen - 16, p->len - 16,
-				    get_be16(p->data + 14), &r);
-		o->len += sc_format(&s->printer, &r, o->buf + o->len);
+		out_line(s->out, &pr, &r, -1);
+		/* the time columns moved on in the copy */
+		s->printer.prev_ns = pr.prev_ns;
+		s->printer.first_ns = pr.first_ns;
 	} else {
-		r.wire_len = p->len;
-		o->len += sc_format_linktype(&s->printer, &r, lt, o->buf + o->len);
+		out_line(s->out, &s->printer, &r, -1);
 	}
 	s->printed++;
-	if (o->line)
-		out_flush(o);
 }
 
 /*
@@ -1007,7 +983,7 @@ int main(int argc, char **argv)
 {
 	static struct out out;
 	static struct session sess;
-	struct options opt;
+	static struct options opt; /* what it holds lives until exit */
 	struct capture cap;
 	struct capture_opts copt = { 0 };
 	time_t last_sync;
@@ -1114,7 +1090,8 @@ int main(int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 		sess.dumping = true;
-		fprintf(stderr, "sockcap: listening on %s, link-type %s (%s), snapshot length %u bytes\n",
+		fprintf(stderr,
+			"sockcap: listening on %s, link-type %s (%s), snapshot length %u bytes\n",
 			names, links[link].name, links[link].desc, opt.snaplen);
 	} else {
 		fprintf(stderr, "sockcap: listening on %s, summary mode\n", names);

@@ -7,6 +7,7 @@
  * hundred instructions.
  */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <linux/if_packet.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,82 +18,106 @@
 
 /* ---------------------------------------------------------------- append */
 
-static inline char *put_str(char *p, const char *s)
-{
-	size_t n = strlen(s);
+/*
+ * The line being written. Every byte goes through put_mem() or put_ch(),
+ * which never write at or past end, so no field, however long, and no
+ * record, however odd, can take a line past the room its caller gave:
+ * what does not fit is cut, and the line says so.
+ */
+struct line {
+	char *p;
+	char *end; /* where the newline goes: the last byte of the room */
+	bool cut;
+};
 
-	memcpy(p, s, n);
-	return p + n;
+/* Inlined: a literal's length stays a constant, and its copy a few moves. */
+static inline __attribute__((always_inline)) void put_mem(struct line *l, const char *s, size_t n)
+{
+	size_t room = (size_t)(l->end - l->p);
+
+	if (__builtin_expect(n <= room, 1)) {
+		memcpy(l->p, s, n);
+		l->p += n;
+		return;
+	}
+	memcpy(l->p, s, room);
+	l->p += room;
+	l->cut = true;
 }
 
-#define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+static inline __attribute__((always_inline)) void put_ch(struct line *l, char c)
+{
+	if (l->p < l->end)
+		*l->p++ = c;
+	else
+		l->cut = true;
+}
 
-static char *put_u64(char *p, uint64_t v)
+static void put_str(struct line *l, const char *s)
+{
+	put_mem(l, s, strlen(s));
+}
+
+#define PUT_LIT(l, lit) put_mem((l), (lit), sizeof(lit) - 1)
+
+/* At least width digits, zero-padded. */
+static void put_u_pad(struct line *l, uint64_t v, int width)
 {
 	char tmp[20];
-	int n = 0;
+	int n = sizeof(tmp);
 
 	do {
-		tmp[n++] = '0' + v % 10;
+		tmp[--n] = '0' + v % 10;
 		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+	} while (v || (int)sizeof(tmp) - n < width);
+	put_mem(l, tmp + n, sizeof(tmp) - n);
 }
 
-/* Exactly width digits, zero-padded. */
-static char *put_u_pad(char *p, uint32_t v, int width)
+static void put_u64(struct line *l, uint64_t v)
 {
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = '0' + v % 10;
-		v /= 10;
-	}
-	return p + width;
+	put_u_pad(l, v, 1);
 }
 
-static char *put_hex(char *p, uint32_t v, int min_digits)
+static void put_hex(struct line *l, uint32_t v, int min_digits)
 {
 	static const char hex[] = "0123456789abcdef";
 	char tmp[8];
-	int n = 0;
+	int n = sizeof(tmp);
 
 	do {
-		tmp[n++] = hex[v & 0xf];
+		tmp[--n] = hex[v & 0xf];
 		v >>= 4;
-	} while (v || n < min_digits);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+	} while (v || (int)sizeof(tmp) - n < min_digits);
+	put_mem(l, tmp + n, sizeof(tmp) - n);
 }
 
-static char *put_mac(char *p, const uint8_t *m)
+static void put_mac(struct line *l, const uint8_t *m)
 {
 	for (int i = 0; i < 6; i++) {
 		if (i)
-			*p++ = ':';
-		p = put_hex(p, m[i], 2);
+			put_ch(l, ':');
+		put_hex(l, m[i], 2);
 	}
-	return p;
 }
 
-static char *put_ip4(char *p, const uint8_t *a)
+static void put_ip4(struct line *l, const uint8_t *a)
 {
 	for (int i = 0; i < 4; i++) {
 		if (i)
-			*p++ = '.';
-		p = put_u64(p, a[i]);
+			put_ch(l, '.');
+		put_u64(l, a[i]);
 	}
-	return p;
 }
 
-static char *put_ip6(char *p, const uint8_t *a)
+static void put_ip6(struct line *l, const uint8_t *a)
 {
 	char tmp[INET6_ADDRSTRLEN];
 
-	if (!inet_ntop(AF_INET6, a, tmp, sizeof(tmp)))
-		return PUT_LIT(p, "?");
-	return put_str(p, tmp);
+	if (!inet_ntop(AF_INET6, a, tmp, sizeof(tmp))) {
+		PUT_LIT(l, "?");
+		return;
+	}
+	put_str(l, tmp);
 }
 
 /* -------------------------------------------------------------- tables */
@@ -178,7 +203,7 @@ void printer_init(struct printer *p, const struct print_opts *o)
 {
 	memset(p, 0, sizeof(*p));
 	p->o = *o;
-	p->cached_sec = INT64_MIN;
+	p->cached_sec = UINT64_MAX;
 	printer_sync_clock(p);
 }
 
@@ -203,83 +228,95 @@ void printer_sync_clock(struct printer *p)
 	p->tai_offset_ns = (d + (d >= 0 ? 500000000 : -500000000)) / 1000000000 * 1000000000;
 }
 
-static char *put_hms_delta(char *p, int64_t ns)
+/* The time from b to a, signed, as HH:MM:SS.uuuuuu (hours may be more). */
+static void put_hms_delta(struct line *l, uint64_t a, uint64_t b)
 {
 	uint64_t us;
 
-	if (ns < 0) {
-		*p++ = '-';
-		ns = -ns;
+	if (a < b) {
+		put_ch(l, '-');
+		us = (b - a) / 1000;
+	} else {
+		us = (a - b) / 1000;
 	}
-	us = (uint64_t)ns / 1000;
-	p = put_u_pad(p, us / 3600000000ULL, 2);
-	*p++ = ':';
-	p = put_u_pad(p, us / 60000000 % 60, 2);
-	*p++ = ':';
-	p = put_u_pad(p, us / 1000000 % 60, 2);
-	*p++ = '.';
-	return put_u_pad(p, us % 1000000, 6);
+	put_u_pad(l, us / 3600000000ULL, 2);
+	put_ch(l, ':');
+	put_u_pad(l, us / 60000000 % 60, 2);
+	put_ch(l, ':');
+	put_u_pad(l, us / 1000000 % 60, 2);
+	put_ch(l, '.');
+	put_u_pad(l, us % 1000000, 6);
 }
 
-static char *put_time(struct printer *pr, char *p, uint64_t ts_ns)
+/* Local date and time of sec, cached: it changes once a second. */
+static void cache_local_time(struct printer *pr, uint64_t sec)
 {
-	int64_t ns = (int64_t)ts_ns - pr->tai_offset_ns;
-	int64_t sec = ns / 1000000000;
+	time_t t = (time_t)sec;
+	struct tm tm;
+
+	pr->cached_sec = sec;
+	pr->cached_len = 0;
+	if (localtime_r(&t, &tm))
+		pr->cached_len =
+			strftime(pr->cached_hms, sizeof(pr->cached_hms),
+				 pr->o.ts == TS_DATE ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+	/* a time the C library cannot convert is shown in seconds */
+	if (!pr->cached_len)
+		pr->cached_len = (size_t)snprintf(pr->cached_hms, sizeof(pr->cached_hms), "%llu",
+						  (unsigned long long)sec);
+}
+
+static void put_time(struct printer *pr, struct line *l, uint64_t ts_ns)
+{
+	/* unsigned: a file's timestamp may be any 64-bit number */
+	uint64_t ns = ts_ns - (uint64_t)pr->tai_offset_ns;
+	uint64_t sec = ns / 1000000000;
 	uint32_t usec = (uint32_t)(ns % 1000000000) / 1000;
 
 	switch (pr->o.ts) {
 	case TS_NONE:
-		return p;
+		return;
 	case TS_EPOCH:
-		p = put_u64(p, sec);
-		*p++ = '.';
-		p = put_u_pad(p, usec, 6);
+		put_u64(l, sec);
+		put_ch(l, '.');
+		put_u_pad(l, usec, 6);
 		break;
 	case TS_DELTA:
-		p = put_hms_delta(p, pr->prev_ns ? (int64_t)(ts_ns - pr->prev_ns) : 0);
+		put_hms_delta(l, ts_ns, pr->prev_ns ? pr->prev_ns : ts_ns);
 		break;
 	case TS_SINCE_FIRST:
 		if (!pr->first_ns)
 			pr->first_ns = ts_ns;
-		p = put_hms_delta(p, (int64_t)(ts_ns - pr->first_ns));
+		put_hms_delta(l, ts_ns, pr->first_ns);
 		break;
 	case TS_TIME:
 	case TS_DATE:
-		if (sec != pr->cached_sec) {
-			time_t t = sec;
-			struct tm tm;
-
-			localtime_r(&t, &tm);
-			pr->cached_len = strftime(
-				pr->cached_hms, sizeof(pr->cached_hms),
-				pr->o.ts == TS_DATE ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
-			pr->cached_sec = sec;
-		}
-		memcpy(p, pr->cached_hms, pr->cached_len);
-		p += pr->cached_len;
-		*p++ = '.';
-		p = put_u_pad(p, usec, 6);
+		if (sec != pr->cached_sec)
+			cache_local_time(pr, sec);
+		put_mem(l, pr->cached_hms, pr->cached_len);
+		put_ch(l, '.');
+		put_u_pad(l, usec, 6);
 		break;
 	}
 	pr->prev_ns = ts_ns;
-	*p++ = ' ';
-	return p;
+	put_ch(l, ' ');
 }
 
 /* ------------------------------------------------------------ layers */
 
-static char *put_trunc(char *p, const struct sc_record *r)
+static void put_trunc(struct line *l, const struct sc_record *r)
 {
 	const char *name = r->layer < SC_L_MAX ? layer_names[r->layer] : "packet";
 
 	if (r->flags & SC_F_TRUNC) {
-		p = PUT_LIT(p, "[|");
-		p = put_str(p, name);
-		return PUT_LIT(p, "]");
+		PUT_LIT(l, "[|");
+		put_str(l, name);
+		PUT_LIT(l, "]");
+		return;
 	}
-	p = PUT_LIT(p, "[invalid ");
-	p = put_str(p, name);
-	return PUT_LIT(p, "]");
+	PUT_LIT(l, "[invalid ");
+	put_str(l, name);
+	PUT_LIT(l, "]");
 }
 
 static int stopped_at(const struct sc_record *r, enum sc_layer l)
@@ -287,230 +324,253 @@ static int stopped_at(const struct sc_record *r, enum sc_layer l)
 	return r->layer == l && (r->flags & (SC_F_TRUNC | SC_F_BAD));
 }
 
-static char *put_ethertype(char *p, uint16_t type)
+static void put_ethertype(struct line *l, uint16_t type)
 {
 	const char *name = tok_find(ethertypes, type);
 
-	p = PUT_LIT(p, "ethertype ");
-	p = put_str(p, name ? name : "Unknown");
-	p = PUT_LIT(p, " (0x");
-	p = put_hex(p, type, 4);
-	return PUT_LIT(p, ")");
+	PUT_LIT(l, "ethertype ");
+	put_str(l, name ? name : "Unknown");
+	PUT_LIT(l, " (0x");
+	put_hex(l, type, 4);
+	PUT_LIT(l, ")");
 }
 
-static char *put_proto_name(char *p, uint8_t proto)
+static void put_proto_name(struct line *l, uint8_t proto)
 {
 	const char *name = tok_find(ipprotos, proto);
 
 	if (name)
-		p = put_str(p, name);
+		put_str(l, name);
 	else
-		p = PUT_LIT(p, "unknown");
-	p = PUT_LIT(p, " (");
-	p = put_u64(p, proto);
-	return PUT_LIT(p, ")");
+		PUT_LIT(l, "unknown");
+	PUT_LIT(l, " (");
+	put_u64(l, proto);
+	PUT_LIT(l, ")");
 }
 
-static char *put_tcp(char *p, const struct sc_record *r)
+static void put_tcp(struct line *l, const struct sc_record *r)
 {
 	static const char flagchars[] = "FSRP.UEW";
 	uint8_t f = r->l4.tcp.flags;
 	uint32_t len = r->l4_len - r->l4.tcp.doff * 4;
 
-	p = PUT_LIT(p, "Flags [");
+	PUT_LIT(l, "Flags [");
 	if (!f)
-		p = PUT_LIT(p, "none");
+		PUT_LIT(l, "none");
 	for (int i = 0; i < 8; i++)
 		if (f & (1 << i))
-			*p++ = flagchars[i];
-	*p++ = ']';
+			put_ch(l, flagchars[i]);
+	put_ch(l, ']');
 	/* as tcpdump: a bare acknowledgment carries no sequence number */
 	if (len || (f & 0x07)) {
-		p = PUT_LIT(p, ", seq ");
-		p = put_u64(p, r->l4.tcp.seq);
+		PUT_LIT(l, ", seq ");
+		put_u64(l, r->l4.tcp.seq);
 	}
 	if (len) {
-		*p++ = ':';
-		p = put_u64(p, (uint32_t)(r->l4.tcp.seq + len));
+		put_ch(l, ':');
+		put_u64(l, (uint32_t)(r->l4.tcp.seq + len));
 	}
 	if (f & 0x10) {
-		p = PUT_LIT(p, ", ack ");
-		p = put_u64(p, r->l4.tcp.ack);
+		PUT_LIT(l, ", ack ");
+		put_u64(l, r->l4.tcp.ack);
 	}
-	p = PUT_LIT(p, ", win ");
-	p = put_u64(p, r->l4.tcp.win);
-	p = PUT_LIT(p, ", length ");
-	return put_u64(p, len);
+	PUT_LIT(l, ", win ");
+	put_u64(l, r->l4.tcp.win);
+	PUT_LIT(l, ", length ");
+	put_u64(l, len);
 }
 
-static char *put_udp(char *p, const struct sc_record *r)
+static void put_udp(struct line *l, const struct sc_record *r)
 {
 	uint16_t ulen = r->l4.udp.len;
 
-	p = PUT_LIT(p, "UDP, ");
+	PUT_LIT(l, "UDP, ");
 	if (ulen < 8) {
-		p = PUT_LIT(p, "bad length ");
-		p = put_u64(p, ulen);
-		return PUT_LIT(p, " < 8");
+		PUT_LIT(l, "bad length ");
+		put_u64(l, ulen);
+		PUT_LIT(l, " < 8");
+		return;
 	}
 	if (ulen > r->l4_len) {
-		p = PUT_LIT(p, "bad length ");
-		p = put_u64(p, ulen);
-		p = PUT_LIT(p, " > ");
-		return put_u64(p, r->l4_len);
+		PUT_LIT(l, "bad length ");
+		put_u64(l, ulen);
+		PUT_LIT(l, " > ");
+		put_u64(l, r->l4_len);
+		return;
 	}
-	p = PUT_LIT(p, "length ");
-	return put_u64(p, ulen - 8);
+	PUT_LIT(l, "length ");
+	put_u64(l, ulen - 8);
 }
 
-static char *put_icmp(char *p, const struct sc_record *r)
+static void put_icmp(struct line *l, const struct sc_record *r)
 {
 	int v6 = r->layer == SC_L_ICMP6;
 	uint8_t type = r->l4.icmp.type, code = r->l4.icmp.code;
 	const char *name = NULL;
 
-	p = v6 ? PUT_LIT(p, "ICMP6, ") : PUT_LIT(p, "ICMP ");
+	if (v6)
+		PUT_LIT(l, "ICMP6, ");
+	else
+		PUT_LIT(l, "ICMP ");
 	if (!v6 && type == 3)
 		name = tok_find(icmp_unreach, code);
 	if (!name)
 		name = tok_find(v6 ? icmp6_types : icmp_types, type);
 	if (name) {
-		p = put_str(p, name);
+		put_str(l, name);
 	} else {
-		p = PUT_LIT(p, "type ");
-		p = put_u64(p, type);
-		p = PUT_LIT(p, ", code ");
-		p = put_u64(p, code);
+		PUT_LIT(l, "type ");
+		put_u64(l, type);
+		PUT_LIT(l, ", code ");
+		put_u64(l, code);
 	}
 	if (sc_icmp_has_idseq(r)) {
-		if (r->l4_len < 8)
-			return PUT_LIT(p, " [|icmp]");
-		p = PUT_LIT(p, ", id ");
-		p = put_u64(p, r->l4.icmp.id);
-		p = PUT_LIT(p, ", seq ");
-		p = put_u64(p, r->l4.icmp.seq);
+		if (r->l4_len < 8) {
+			PUT_LIT(l, " [|icmp]");
+			return;
+		}
+		PUT_LIT(l, ", id ");
+		put_u64(l, r->l4.icmp.id);
+		PUT_LIT(l, ", seq ");
+		put_u64(l, r->l4.icmp.seq);
 	}
-	p = PUT_LIT(p, ", length ");
-	return put_u64(p, r->l4_len);
+	PUT_LIT(l, ", length ");
+	put_u64(l, r->l4_len);
 }
 
-static char *put_addr(char *p, const uint8_t *a, int v6)
+static void put_addr(struct line *l, const uint8_t *a, int v6)
 {
-	return v6 ? put_ip6(p, a) : put_ip4(p, a);
+	if (v6)
+		put_ip6(l, a);
+	else
+		put_ip4(l, a);
 }
 
 /* "src[.port] > dst[.port]: " */
-static char *put_endpoints(char *p, const struct sc_record *r, int v6)
+static void put_endpoints(struct line *l, const struct sc_record *r, int v6)
 {
 	int ports = (r->layer == SC_L_TCP || r->layer == SC_L_UDP) && !(r->flags & SC_F_TRUNC);
 
-	p = put_addr(p, r->src, v6);
+	put_addr(l, r->src, v6);
 	if (ports) {
-		*p++ = '.';
-		p = put_u64(p, r->l4.tcp.sport);
+		put_ch(l, '.');
+		put_u64(l, r->l4.tcp.sport);
 	}
-	p = PUT_LIT(p, " > ");
-	p = put_addr(p, r->dst, v6);
+	PUT_LIT(l, " > ");
+	put_addr(l, r->dst, v6);
 	if (ports) {
-		*p++ = '.';
-		p = put_u64(p, r->l4.tcp.dport);
+		put_ch(l, '.');
+		put_u64(l, r->l4.tcp.dport);
 	}
-	return PUT_LIT(p, ": ");
+	PUT_LIT(l, ": ");
 }
 
-static char *put_ip_verbose(char *p, const struct sc_record *r, int v6)
+static void put_ip_verbose(struct line *l, const struct sc_record *r, int v6)
 {
-	*p++ = '(';
+	put_ch(l, '(');
 	if (v6) {
 		if (r->tos) {
-			p = PUT_LIT(p, "class 0x");
-			p = put_hex(p, r->tos, 1);
-			p = PUT_LIT(p, ", ");
+			PUT_LIT(l, "class 0x");
+			put_hex(l, r->tos, 1);
+			PUT_LIT(l, ", ");
 		}
 		if (r->flowlabel) {
-			p = PUT_LIT(p, "flowlabel 0x");
-			p = put_hex(p, r->flowlabel, 5);
-			p = PUT_LIT(p, ", ");
+			PUT_LIT(l, "flowlabel 0x");
+			put_hex(l, r->flowlabel, 5);
+			PUT_LIT(l, ", ");
 		}
-		p = PUT_LIT(p, "hlim ");
-		p = put_u64(p, r->ttl);
-		p = PUT_LIT(p, ", next-header ");
-		p = put_proto_name(p, r->l4proto);
-		p = PUT_LIT(p, " payload length: ");
-		p = put_u64(p, r->ip_len);
+		PUT_LIT(l, "hlim ");
+		put_u64(l, r->ttl);
+		PUT_LIT(l, ", next-header ");
+		put_proto_name(l, r->l4proto);
+		PUT_LIT(l, " payload length: ");
+		put_u64(l, r->ip_len);
 	} else {
 		uint16_t fl = r->frag & 0xe000;
 
-		p = PUT_LIT(p, "tos 0x");
-		p = put_hex(p, r->tos, 1);
-		p = PUT_LIT(p, ", ttl ");
-		p = put_u64(p, r->ttl);
-		p = PUT_LIT(p, ", id ");
-		p = put_u64(p, r->ip_id);
-		p = PUT_LIT(p, ", offset ");
-		p = put_u64(p, (r->frag & 0x1fff) * 8);
-		p = PUT_LIT(p, ", flags [");
+		PUT_LIT(l, "tos 0x");
+		put_hex(l, r->tos, 1);
+		PUT_LIT(l, ", ttl ");
+		put_u64(l, r->ttl);
+		PUT_LIT(l, ", id ");
+		put_u64(l, r->ip_id);
+		PUT_LIT(l, ", offset ");
+		put_u64(l, (r->frag & 0x1fff) * 8);
+		PUT_LIT(l, ", flags [");
 		if (!fl)
-			p = PUT_LIT(p, "none");
+			PUT_LIT(l, "none");
 		if (fl & 0x8000)
-			p = PUT_LIT(p, "rsvd");
+			PUT_LIT(l, "rsvd");
 		if (fl & 0x4000)
-			p = PUT_LIT(p, "DF");
+			PUT_LIT(l, "DF");
 		if (fl & 0x2000)
-			*p++ = '+';
-		p = PUT_LIT(p, "], proto ");
-		p = put_proto_name(p, r->l4proto);
-		p = PUT_LIT(p, ", length ");
-		p = put_u64(p, r->ip_len);
+			put_ch(l, '+');
+		PUT_LIT(l, "], proto ");
+		put_proto_name(l, r->l4proto);
+		PUT_LIT(l, ", length ");
+		put_u64(l, r->ip_len);
 	}
-	return PUT_LIT(p, ") ");
+	PUT_LIT(l, ") ");
 }
 
-static char *put_ip(struct printer *pr, char *p, const struct sc_record *r, int v6)
+static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r, int v6)
 {
 	enum sc_layer l3 = v6 ? SC_L_IP6 : SC_L_IP;
 
 	/* with -e the ethertype already names the protocol, as in tcpdump */
 	if (!pr->o.eflag)
-		p = v6 ? PUT_LIT(p, "IP6 ") : PUT_LIT(p, "IP ");
-	if (!(r->flags & SC_F_ADDR))
-		return put_trunc(p, r);
-	if (pr->o.vflag)
-		p = put_ip_verbose(p, r, v6);
-	if (r->flags & SC_F_IPSHORT)
-		p = PUT_LIT(p, "[truncated-ip] ");
-	p = put_endpoints(p, r, v6);
-	if (r->layer == l3 && (r->flags & SC_F_BAD))
-		return put_trunc(p, r);
-	if (r->flags & SC_F_FRAG) {
-		p = PUT_LIT(p, "frag offset ");
-		p = put_u64(p, v6 ? r->frag : (r->frag & 0x1fff) * 8);
-		p = PUT_LIT(p, ", ip-proto-");
-		p = put_u64(p, r->l4proto);
-		p = PUT_LIT(p, ", length ");
-		return put_u64(p, r->l4_len);
+		put_str(l, v6 ? "IP6 " : "IP ");
+	if (!(r->flags & SC_F_ADDR)) {
+		put_trunc(l, r);
+		return;
 	}
-	if (r->flags & SC_F_TOODEEP)
-		return PUT_LIT(p, "[extension header chain too long]");
-	if (r->flags & (SC_F_TRUNC | SC_F_BAD))
-		return put_trunc(p, r);
+	if (pr->o.vflag)
+		put_ip_verbose(l, r, v6);
+	if (r->flags & SC_F_IPSHORT)
+		PUT_LIT(l, "[truncated-ip] ");
+	put_endpoints(l, r, v6);
+	if (r->layer == l3 && (r->flags & SC_F_BAD)) {
+		put_trunc(l, r);
+		return;
+	}
+	if (r->flags & SC_F_FRAG) {
+		PUT_LIT(l, "frag offset ");
+		put_u64(l, v6 ? r->frag : (r->frag & 0x1fff) * 8);
+		PUT_LIT(l, ", ip-proto-");
+		put_u64(l, r->l4proto);
+		PUT_LIT(l, ", length ");
+		put_u64(l, r->l4_len);
+		return;
+	}
+	if (r->flags & SC_F_TOODEEP) {
+		PUT_LIT(l, "[extension header chain too long]");
+		return;
+	}
+	if (r->flags & (SC_F_TRUNC | SC_F_BAD)) {
+		put_trunc(l, r);
+		return;
+	}
 	switch (r->layer) {
 	case SC_L_TCP:
-		return put_tcp(p, r);
+		put_tcp(l, r);
+		return;
 	case SC_L_UDP:
-		return put_udp(p, r);
+		put_udp(l, r);
+		return;
 	case SC_L_ICMP:
 	case SC_L_ICMP6:
-		return put_icmp(p, r);
+		put_icmp(l, r);
+		return;
 	default:
-		p = PUT_LIT(p, "ip-proto-");
-		p = put_u64(p, r->l4proto);
-		p = PUT_LIT(p, ", length ");
-		return put_u64(p, r->l4_len);
+		PUT_LIT(l, "ip-proto-");
+		put_u64(l, r->l4proto);
+		PUT_LIT(l, ", length ");
+		put_u64(l, r->l4_len);
+		return;
 	}
 }
 
-static char *put_arp(char *p, const struct sc_record *r, int eflag)
+static void put_arp(struct line *l, const struct sc_record *r, int eflag)
 {
 	static const uint8_t zero[6];
 	uint16_t op = r->l4.arp.op;
@@ -518,34 +578,36 @@ static char *put_arp(char *p, const struct sc_record *r, int eflag)
 		   r->l4.arp.pln == 4;
 
 	if (!eflag)
-		p = PUT_LIT(p, "ARP, ");
-	if (r->flags & (SC_F_TRUNC | SC_F_BAD))
-		return put_trunc(p, r);
-	if (ipv4 && op == 1) {
-		p = PUT_LIT(p, "Request who-has ");
-		p = put_ip4(p, r->dst);
-		if (memcmp(r->l4.arp.tha, zero, 6)) {
-			p = PUT_LIT(p, " (");
-			p = put_mac(p, r->l4.arp.tha);
-			*p++ = ')';
-		}
-		p = PUT_LIT(p, " tell ");
-		p = put_ip4(p, r->src);
-	} else if (ipv4 && op == 2) {
-		p = PUT_LIT(p, "Reply ");
-		p = put_ip4(p, r->src);
-		p = PUT_LIT(p, " is-at ");
-		p = put_mac(p, r->l4.arp.sha);
-	} else {
-		p = PUT_LIT(p, "hardware ");
-		p = put_u64(p, r->l4.arp.hrd);
-		p = PUT_LIT(p, ", proto 0x");
-		p = put_hex(p, r->l4.arp.pro, 4);
-		p = PUT_LIT(p, ", op ");
-		p = put_u64(p, op);
+		PUT_LIT(l, "ARP, ");
+	if (r->flags & (SC_F_TRUNC | SC_F_BAD)) {
+		put_trunc(l, r);
+		return;
 	}
-	p = PUT_LIT(p, ", length ");
-	return put_u64(p, r->l4_len);
+	if (ipv4 && op == 1) {
+		PUT_LIT(l, "Request who-has ");
+		put_ip4(l, r->dst);
+		if (memcmp(r->l4.arp.tha, zero, 6)) {
+			PUT_LIT(l, " (");
+			put_mac(l, r->l4.arp.tha);
+			put_ch(l, ')');
+		}
+		PUT_LIT(l, " tell ");
+		put_ip4(l, r->src);
+	} else if (ipv4 && op == 2) {
+		PUT_LIT(l, "Reply ");
+		put_ip4(l, r->src);
+		PUT_LIT(l, " is-at ");
+		put_mac(l, r->l4.arp.sha);
+	} else {
+		PUT_LIT(l, "hardware ");
+		put_u64(l, r->l4.arp.hrd);
+		PUT_LIT(l, ", proto 0x");
+		put_hex(l, r->l4.arp.pro, 4);
+		PUT_LIT(l, ", op ");
+		put_u64(l, op);
+	}
+	PUT_LIT(l, ", length ");
+	put_u64(l, r->l4_len);
 }
 
 static const char *direction(uint8_t pkttype)
@@ -565,102 +627,153 @@ static const char *direction(uint8_t pkttype)
 	return "?  ";
 }
 
-static char *put_vlan(char *p, uint16_t tci)
+static void put_vlan(struct line *l, uint16_t tci)
 {
-	p = PUT_LIT(p, "vlan ");
-	p = put_u64(p, tci & 0x0fff);
-	p = PUT_LIT(p, ", p ");
-	p = put_u64(p, tci >> 13);
-	return PUT_LIT(p, ", ");
+	PUT_LIT(l, "vlan ");
+	put_u64(l, tci & 0x0fff);
+	PUT_LIT(l, ", p ");
+	put_u64(l, tci >> 13);
+	PUT_LIT(l, ", ");
+}
+
+/*
+ * An interface name as the kernel or a file gives it: control characters,
+ * spaces and bytes past ASCII as \xHH, so a name cannot move the columns
+ * or talk to the terminal, and at most SC_IFNAME_COLS bytes of it.
+ */
+static void put_ifname(struct line *l, const char *name)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *n = (const unsigned char *)name;
+	char col[SC_IFNAME_COLS];
+	size_t len = 0;
+
+	for (; *n; n++) {
+		size_t w = *n > ' ' && *n < 0x7f ? 1 : 4;
+
+		/* keep room for "..." unless this is the name's last byte */
+		if (len + w > sizeof(col) - (n[1] ? 3 : 0)) {
+			memcpy(col + len, "...", 3);
+			len += 3;
+			break;
+		}
+		if (w == 1) {
+			col[len++] = (char)*n;
+		} else {
+			col[len++] = '\\';
+			col[len++] = 'x';
+			col[len++] = hex[*n >> 4];
+			col[len++] = hex[*n & 0xf];
+		}
+	}
+	put_mem(l, col, len);
 }
 
 /* Time, interface and direction: the columns every line starts with. */
-static char *put_prefix(struct printer *pr, char *p, const struct sc_record *r)
+static void put_prefix(struct printer *pr, struct line *l, const struct sc_record *r)
 {
 	const char *ifn = pr->ifname ? pr->ifname(r->ifindex, pr->ifname_arg) : NULL;
 
-	p = put_time(pr, p, r->ts_ns);
+	put_time(pr, l, r->ts_ns);
 	if (ifn) {
-		p = put_str(p, ifn);
-		*p++ = ' ';
+		put_ifname(l, ifn);
+		put_ch(l, ' ');
 	} else if (!pr->from_file) {
-		p = PUT_LIT(p, "if");
-		p = put_u64(p, r->ifindex);
-		*p++ = ' ';
+		PUT_LIT(l, "if");
+		put_u64(l, r->ifindex);
+		put_ch(l, ' ');
 	}
 	/* a file's packets have one when it says (epb_flags, a cooked header) */
 	if (r->pkttype != SC_PKTTYPE_UNKNOWN) {
-		p = put_str(p, direction(r->pkttype));
-		*p++ = ' ';
+		put_str(l, direction(r->pkttype));
+		put_ch(l, ' ');
 	}
-	return p;
+}
+
+/* A line in room bytes of buf, of which the newline takes the last. */
+static struct line line_start(char *buf, size_t room)
+{
+	return (struct line){ .p = buf, .end = buf + room - 1 };
+}
+
+/* End the line; one that did not fit whole ends in "...". */
+static size_t line_finish(struct line *l, char *buf)
+{
+	if (l->cut && l->p - buf >= 3)
+		memcpy(l->p - 3, "...", 3);
+	*l->p++ = '\n';
+	return (size_t)(l->p - buf);
 }
 
 size_t sc_format_linktype(struct printer *pr, const struct sc_record *r, unsigned int linktype,
-			  char *buf)
+			  char *buf, size_t room)
 {
-	char *p = put_prefix(pr, buf, r);
+	struct line ln = line_start(buf, room), *l = &ln;
 
-	p = PUT_LIT(p, "[link type ");
-	p = put_u64(p, linktype);
-	p = PUT_LIT(p, "], length ");
-	p = put_u64(p, r->wire_len);
-	*p++ = '\n';
-	return p - buf;
+	if (!room)
+		return 0;
+	put_prefix(pr, l, r);
+	PUT_LIT(l, "[link type ");
+	put_u64(l, linktype);
+	PUT_LIT(l, "], length ");
+	put_u64(l, r->wire_len);
+	return line_finish(l, buf);
 }
 
-size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf)
+size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_t room)
 {
 	int vlan = r->flags & (SC_F_VLAN_OOB | SC_F_VLAN_INB);
-	char *p = put_prefix(pr, buf, r);
+	struct line ln = line_start(buf, room), *l = &ln;
 
+	if (!room)
+		return 0;
+	put_prefix(pr, l, r);
 	if (stopped_at(r, SC_L_ETHER)) {
-		p = put_trunc(p, r);
+		put_trunc(l, r);
 		goto done;
 	}
 	if (pr->o.eflag) {
 		/* a packet without link-layer header has its EtherType only */
 		if (!(r->flags & SC_F_NOLINK)) {
-			p = put_mac(p, r->mac_src);
-			p = PUT_LIT(p, " > ");
-			p = put_mac(p, r->mac_dst);
-			p = PUT_LIT(p, ", ");
+			put_mac(l, r->mac_src);
+			PUT_LIT(l, " > ");
+			put_mac(l, r->mac_dst);
+			PUT_LIT(l, ", ");
 		}
-		p = put_ethertype(p, vlan ? 0x8100 : r->ethertype);
-		p = PUT_LIT(p, ", length ");
-		p = put_u64(p, r->wire_len + (r->flags & SC_F_VLAN_OOB ? 4 : 0));
-		p = PUT_LIT(p, ": ");
+		put_ethertype(l, vlan ? 0x8100 : r->ethertype);
+		PUT_LIT(l, ", length ");
+		put_u64(l, r->wire_len + (r->flags & SC_F_VLAN_OOB ? 4 : 0));
+		PUT_LIT(l, ": ");
 	}
 	if (vlan) {
-		p = put_vlan(p, r->vlan_tci);
+		put_vlan(l, r->vlan_tci);
 		if (r->vlan_tci2)
-			p = put_vlan(p, r->vlan_tci2);
+			put_vlan(l, r->vlan_tci2);
 	}
 	if (stopped_at(r, SC_L_VLAN)) {
-		p = put_trunc(p, r);
+		put_trunc(l, r);
 		goto done;
 	}
 	if (vlan && pr->o.eflag) {
-		p = put_ethertype(p, r->ethertype);
-		p = PUT_LIT(p, ", ");
+		put_ethertype(l, r->ethertype);
+		PUT_LIT(l, ", ");
 	}
 	switch (r->ethertype) {
 	case 0x0800:
-		p = put_ip(pr, p, r, 0);
+		put_ip(pr, l, r, 0);
 		break;
 	case 0x86dd:
-		p = put_ip(pr, p, r, 1);
+		put_ip(pr, l, r, 1);
 		break;
 	case 0x0806:
-		p = put_arp(p, r, pr->o.eflag);
+		put_arp(l, r, pr->o.eflag);
 		break;
 	default:
-		p = put_ethertype(p, r->ethertype);
-		p = PUT_LIT(p, ", length ");
-		p = put_u64(p, r->l4_len);
+		put_ethertype(l, r->ethertype);
+		PUT_LIT(l, ", length ");
+		put_u64(l, r->l4_len);
 		break;
 	}
 done:
-	*p++ = '\n';
-	return p - buf;
+	return line_finish(l, buf);
 }

@@ -24,18 +24,28 @@ struct print_opts {
 	int vflag; /* -v: more IP header fields */
 };
 
-/* Longest line sc_format() writes, newline included. */
-#define SC_LINE_MAX 512
+/*
+ * The room an output path gives each line: every line sockcap writes fits
+ * in it (the fuzzers check this on any record, option and interface name).
+ * The formatter itself never writes past the room it is given, whatever it
+ * is: a line that does not fit is cut and ends in "...".
+ */
+#define SC_LINE_MAX 1024
+/* The interface column's widest form, escapes and "..." included. */
+#define SC_IFNAME_COLS 64
 
 struct printer {
 	struct print_opts o;
 	int64_t tai_offset_ns; /* CLOCK_TAI - CLOCK_REALTIME */
 	uint64_t first_ns, prev_ns;
 	/* local time of day cached per second */
-	int64_t cached_sec;
+	uint64_t cached_sec; /* UINT64_MAX: none yet */
 	char cached_hms[32];
 	size_t cached_len;
-	/* interface names by index; NULL name prints the number */
+	/*
+	 * Interface names by index, as the kernel or a file gives them (the
+	 * line escapes and bounds them); NULL prints the number.
+	 */
 	const char *(*ifname)(uint32_t ifindex, void *arg);
 	void *ifname_arg;
 	/*
@@ -53,16 +63,17 @@ void printer_init(struct printer *p, const struct print_opts *o);
 void printer_sync_clock(struct printer *p);
 
 /*
- * Format one record as a line ending in '\n' into buf, which has room for
- * SC_LINE_MAX bytes. Returns the number of bytes written.
+ * Format one record as a line ending in '\n' into buf, writing at most room
+ * bytes (SC_LINE_MAX or more holds every line whole). Returns the number of
+ * bytes written: 0 only when room is 0.
  */
-size_t sc_format(struct printer *p, const struct sc_record *r, char *buf);
+size_t sc_format(struct printer *p, const struct sc_record *r, char *buf, size_t room);
 /*
  * A line for a frame of a link type sockcap does not decode: the time and
  * interface columns as sc_format() writes them (from r's metadata), then
  * "[link type N], length LEN".
  */
 size_t sc_format_linktype(struct printer *p, const struct sc_record *r, unsigned int linktype,
-			  char *buf);
+			  char *buf, size_t room);
 
 #endif /* SOCKCAP_PRINT_H */

@@ -5,7 +5,9 @@ set -e
 
 build="autoconf automake make pkg-config gcc libc6-dev clang llvm bpftool
 	libbpf-dev libelf-dev zlib1g-dev libpcap-dev libcap-dev linux-libc-dev
+	libclang-rt-dev
 	groff-base man-db"
+# libclang-rt-dev: the libFuzzer runtime the fuzzers of make check use.
 # live tests compare with tcpdump on veth pairs in namespaces and check
 # capture files with tshark and capinfos; check-vm boots Debian's 6.1
 # kernel under qemu; bench/ floods with trafgen and iperf3

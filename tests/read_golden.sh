@@ -23,6 +23,10 @@
 #                    65535, three whole packets (made with a script)
 #   late-snaplen.pcapng  an interface of snap length 100 and a packet on it,
 #                    then one of none and a 200-byte frame (made with a script)
+#   hostile.pcapng   tests/mkhostile.py: interface names of control bytes,
+#                    a terminal escape and 63 letters, the deepest tags and
+#                    headers, 802.3, fragments, cuts in every header, times
+#                    from 0 to 2^64-1 ns and one back in time
 # and derived from those:
 #   bigendian.pcap   tcpdump-us.pcap with every header field byte-swapped,
 #                    as a big-endian machine writes it
@@ -58,7 +62,7 @@ sc_init
 G=$srcdir/tests/golden
 [ -d "$G" ] || sc_die "no directory $G"
 INPUTS="tcpdump-us.pcap tcpdump-ns.pcap dumpcap.pcapng sockcap.pcapng snap60.pcap
-	bigendian.pcap cut.pcap cut.pcapng sll.pcap ifname-ctrl.pcapng"
+	bigendian.pcap cut.pcap cut.pcapng sll.pcap ifname-ctrl.pcapng hostile.pcapng"
 # timestamps are printed with -tt: a time zone with an odd offset must not
 # matter (a POSIX TZ string, so no time zone database is needed)
 export TZ=XST-5:45
@@ -125,6 +129,37 @@ for f in $INPUTS; do
 		check "-r $f -tt -n -e -v" "$G/$f.ev.out" "" 0
 	fi
 done
+
+# ------------------------------------------------------- the longest lines
+# hostile.pcapng with every timestamp style, with and without -e and -v:
+# status 0, nothing on stderr, every line whole and within the 1024 bytes
+# the output path gives a line; the longest style against its golden file.
+# (san_read_golden.sh runs all this with ASan and UBSan.)
+for t in "" -t -tt -ttt -tttt -ttttt; do
+	for ev in "" -e -v "-e -v"; do
+		# shellcheck disable=SC2086
+		run -r hostile.pcapng $t $ev
+		what="-r hostile.pcapng $t $ev"
+		sc_check_eq "$what: exit status" 0 "$rc"
+		[ -s "$err" ] && sc_fail "$what: stderr: $(head -c 300 "$err")"
+		sc_check_eq "$what: lines" 27 "$(sc_lines "$out")"
+		long=$(awk 'length($0) >= 1024' "$out" | wc -l)
+		sc_check_eq "$what: lines of 1024 bytes or more" 0 "$long"
+	done
+done
+run -r hostile.pcapng -tttt -e -v
+check "-r hostile.pcapng -tttt -e -v" "$G/hostile.pcapng.tttt.out" "" 0
+
+# Many of the longest lines: 600 bytes each were the interface name shown
+# whole, a length that once took the output buffer past its end.
+sc_need_cmd "$SC_PYTHON" python3
+"$SC_PYTHON" "$srcdir/tests/mkhostile.py" --flood "$SC_TMP/flood.pcapng" 3000 ||
+	sc_die "mkhostile.py failed"
+(exec timeout 60 "$SOCKCAP" -r "$SC_TMP/flood.pcapng" -e -v -tttt) >"$out" 2>"$err"
+rc=$?
+sc_check_eq "-r flood.pcapng -e -v -tttt: exit status" 0 "$rc"
+sc_check_eq "-r flood.pcapng -e -v -tttt: lines" 3000 "$(sc_lines "$out")"
+[ -s "$err" ] && sc_fail "-r flood.pcapng -e -v -tttt: stderr: $(head -c 300 "$err")"
 
 # The expected files were made in UTC.
 TZ=UTC run -r tcpdump-us.pcap -tt -n

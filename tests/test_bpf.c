@@ -223,7 +223,7 @@ static void check_line_e(struct fixture *f, const struct pkt *p, int eflag, cons
 
 	check_frame(f, p, p->len);
 	printer_init(&pr, &o);
-	n = sc_format(&pr, &f->h.last, line);
+	n = sc_format(&pr, &f->h.last, line, sizeof(line));
 	line[n - 1] = 0;
 	/* skip interface and direction: they depend on the test device */
 	body = strchr(line, ' ');

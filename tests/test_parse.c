@@ -44,7 +44,7 @@ static void line_of(const struct pkt *p, unsigned int caplen, int eflag, int vfl
 	r->pkttype = PACKET_HOST;
 	sc_parse_frame(p->b, caplen, p->len, r);
 	printer_for(&pr, eflag, vflag);
-	n = sc_format(&pr, r, out);
+	n = sc_format(&pr, r, out, SC_LINE_MAX);
 	if (n == 0 || n >= SC_LINE_MAX || out[n - 1] != '\n') {
 		printf("FAIL %s: malformed line (%zu bytes)\n", p->name, n);
 		failures++;
@@ -160,7 +160,7 @@ static void expect_oob(const struct pkt *p, uint16_t tci, const char *want)
 	r.wire_len = p->len;
 	sc_parse(&b, &r);
 	printer_for(&pr, 0, 0);
-	n = sc_format(&pr, &r, line);
+	n = sc_format(&pr, &r, line, sizeof(line));
 	line[n - 1] = 0;
 	checks++;
 	if (strcmp(line, want)) {
@@ -384,7 +384,7 @@ static void expect_ts(enum ts_style ts, int64_t offset, const uint64_t *stamps, 
 	pr.tai_offset_ns = offset;
 	for (int i = 0; i < n; i++) {
 		r.ts_ns = stamps[i];
-		line[sc_format(&pr, &r, line)] = 0;
+		line[sc_format(&pr, &r, line, sizeof(line) - 1)] = 0;
 	}
 	checks++;
 	if (strncmp(line, want_last, strlen(want_last))) {
@@ -410,6 +410,97 @@ static void test_timestamps(void)
 	expect_ts(TS_TIME, 0, t, 1, "22:13:57.123456 ");
 }
 
+/* A frame of two 802.1ad/802.1Q tags and IPv6 with an extension and TCP. */
+static void pkt_qinq_tcp6(struct pkt *p)
+{
+	unsigned int ip;
+
+	eth(p, MAC_B, 0x88a8);
+	vlan_tag(p, 0xefff, 0x8100);
+	vlan_tag(p, 0xefff, 0x86dd);
+	ip = ip6(p, 60);
+	ext8(p, 6);
+	tcp(p, 0x3f, 0xffffffff, 0xffffffff, 100);
+	finish_ip6(p, ip);
+	p->name = "qinq-tcp6";
+}
+
+static const char *hostile_ifname(uint32_t ifindex, void *arg)
+{
+	static char name[64];
+
+	/* the longest name a pcapng reader keeps, every byte escaped */
+	memset(name, ifindex == 1 ? 0x01 : 0xff, sizeof(name) - 1);
+	return name;
+}
+
+/*
+ * The formatter owns the line's bound: whatever room it is given, it
+ * writes no more, the line ends in a newline, and with SC_LINE_MAX of room
+ * the longest lines (two tags, IPv6/TCP, -e -v, a date, an interface name
+ * of 63 escaped bytes) are whole.
+ */
+static void test_line_bound(void)
+{
+	static const enum ts_style styles[] = { TS_TIME,  TS_NONE, TS_EPOCH,
+						TS_DELTA, TS_DATE, TS_SINCE_FIRST };
+	struct pkt p;
+	struct sc_record r;
+	size_t longest = 0;
+	char shown[SC_LINE_MAX + 1] = "";
+
+	pkt_qinq_tcp6(&p);
+	for (size_t s = 0; s < sizeof(styles) / sizeof(styles[0]); s++) {
+		struct print_opts o = { .ts = styles[s], .eflag = 1, .vflag = 1 };
+		char full[SC_LINE_MAX + 1], buf[SC_LINE_MAX + 16];
+		struct printer pr;
+		size_t n, whole;
+
+		memset(&r, 0, sizeof(r));
+		r.ifindex = 1;
+		r.pkttype = PACKET_OUTGOING;
+		/* the largest time each style can show */
+		r.ts_ns = UINT64_MAX;
+		sc_parse_frame(p.b, p.len, 0xffff, &r);
+		printer_init(&pr, &o);
+		pr.ifname = hostile_ifname;
+		pr.from_file = 1;
+		whole = sc_format(&pr, &r, full, SC_LINE_MAX);
+		checks++;
+		if (whole < 2 || full[whole - 1] != '\n' ||
+		    (whole >= 4 && !memcmp(full + whole - 4, "...", 3))) {
+			printf("FAIL longest line, style %d: cut or malformed\n", styles[s]);
+			failures++;
+			continue;
+		}
+		if (whole > longest) {
+			longest = whole;
+			memcpy(shown, full, whole);
+			shown[whole] = 0;
+		}
+		for (size_t room = 0; room <= whole + 1; room++) {
+			memset(buf, 0x5a, sizeof(buf));
+			/* the same time columns every time: a fresh printer */
+			printer_init(&pr, &o);
+			pr.ifname = hostile_ifname;
+			pr.from_file = 1;
+			n = sc_format(&pr, &r, buf, room);
+			checks++;
+			if (n > room || (room && (n == 0 || buf[n - 1] != '\n')) ||
+			    buf[room] != 0x5a || (room >= whole && memcmp(buf, full, whole)) ||
+			    (room < whole && room >= 4 && memcmp(buf + n - 4, "...\n", 4))) {
+				printf("FAIL line in %zu bytes of room, style %d: %zu written\n",
+				       room, styles[s], n);
+				failures++;
+				break;
+			}
+		}
+	}
+	printf("longest line: %zu bytes of %d\n", longest, SC_LINE_MAX);
+	if (getenv("TEST_PARSE_SHOW"))
+		fputs(shown, stdout);
+}
+
 int main(void)
 {
 	test_basic_lines();
@@ -417,6 +508,7 @@ int main(void)
 	test_malformed();
 	test_truncation_everywhere();
 	test_timestamps();
+	test_line_bound();
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* \summary: -r: a capture file's packets as records */
+#ifndef SOCKCAP_READ_H
+#define SOCKCAP_READ_H
+
+#include <stdbool.h>
+
+#include "pcapfile.h"
+#include "sockcap.h"
+
+/* The record of a file's packet could not be decoded: name its link type. */
+#define READ_UNDECODED (-1)
+
+/*
+ * Make the record of packet p of the file rd reads: its time, interface
+ * (the file's interface number plus one) and direction, and its headers
+ * parsed as its interface's link type says. A LINUX_SLL2 header carries
+ * the interface index of the machine that wrote the file: *by_index is set
+ * then, and r->ifindex is that index. Returns 0, or READ_UNDECODED for a
+ * link type sockcap does not decode (r's metadata and wire_len are set).
+ */
+int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc_record *r,
+		bool *by_index);
+
+#endif /* SOCKCAP_READ_H */
