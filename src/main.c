@@ -336,16 +336,15 @@ static void print_stats(struct capture *c, struct session *s)
 		fprintf(stderr, "%llu malformed records ignored\n", c->bad_records);
 }
 
+/* libbpf's warnings always reach stderr; its other messages with --debug. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	(void)level;
 	return vfprintf(stderr, fmt, ap);
 }
 
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int libbpf_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	(void)level, (void)fmt, (void)ap;
-	return 0;
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
 }
 
 static void usage(FILE *f)
@@ -995,7 +994,7 @@ int main(int argc, char **argv)
 	int err, status = EXIT_SUCCESS;
 
 	parse_args(argc, argv, &opt);
-	libbpf_set_print(opt.debug ? libbpf_print : libbpf_quiet);
+	libbpf_set_print(opt.debug ? libbpf_print : libbpf_warnings);
 	if (opt.rfile)
 		return run_read(&opt);
 
