@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -386,21 +387,78 @@ fail:
 	return err;
 }
 
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * Is each interface still there? The kernel tells a packet socket of its
+ * interface going down and of its being unregistered alike: POLLERR, and
+ * ENETDOWN from SO_ERROR (reading it clears it; left set, poll() would
+ * return at once for ever). What tells them apart is the binding:
+ * unregistering the interface (deleting it, or moving it to another
+ * namespace) leaves the socket bound to index -1 for good, so nothing
+ * arrives on it again, not even from a new interface of the same name; a
+ * down interface keeps the binding, and packets arrive again once it is
+ * up. An interface deleted while down raises no error at all, hence the
+ * look at every binding each CAPTURE_CHECK_MS as well. "any" (index 0) is
+ * bound to no interface: interfaces come and go under it.
+ */
+static int check_interfaces_present(struct capture *c, const bool *errored)
+{
+	for (unsigned int i = 0; i < c->nifs; i++) {
+		struct capture_if *ci = &c->ifs[i];
+		struct sockaddr_ll sll = { 0 };
+		socklen_t len = sizeof(sll), errlen = sizeof(int);
+		int soerr = 0;
+
+		if (ci->sock < 0 || ci->gone)
+			continue;
+		if (errored[i]) {
+			if (getsockopt(ci->sock, SOL_SOCKET, SO_ERROR, &soerr, &errlen) < 0)
+				return -errno;
+			/* ENETDOWN is what the interface's going gives; others end it */
+			if (soerr && soerr != ENETDOWN)
+				return -soerr;
+		}
+		if (!ci->ifindex)
+			continue;
+		if (getsockname(ci->sock, (struct sockaddr *)&sll, &len) < 0)
+			return -errno;
+		if (sll.sll_ifindex == ci->ifindex)
+			continue;
+		ci->gone = true;
+		sc_err("%s: interface disappeared", ci->name);
+		return -ENODEV;
+	}
+	return 0;
+}
+
 int capture_poll(struct capture *c, int timeout_ms)
 {
 	struct pollfd fds[CAPTURE_MAX_IFS + 1];
-	int n = 0, err;
+	bool errored[CAPTURE_MAX_IFS] = { false }, check = false;
+	unsigned int n = 0, first_sock;
+	uint64_t now;
+	int err;
 
 	/*
 	 * The filter submits records without waking us (see the BPF program),
 	 * and a packet block is handed over only when full or timed out, so
-	 * both are looked at whatever poll() says.
+	 * both are looked at whatever poll() says. Every packet socket is
+	 * polled, also one without a ring (summary mode): for its errors,
+	 * which poll() reports whatever the events asked for.
 	 */
 	if (c->rb)
 		fds[n++] = (struct pollfd){ .fd = ring_buffer__epoll_fd(c->rb), .events = POLLIN };
+	first_sock = n;
 	for (unsigned int i = 0; i < c->nifs; i++)
-		if (c->ifs[i].pring.map)
-			fds[n++] = (struct pollfd){ .fd = c->ifs[i].sock, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = c->ifs[i].sock,
+					    .events = c->ifs[i].pring.map ? POLLIN : 0 };
 	if (timeout_ms && poll(fds, n, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
 	if (c->rb) {
@@ -412,6 +470,10 @@ int capture_poll(struct capture *c, int timeout_ms)
 		struct capture_if *ci = &c->ifs[i];
 		long got;
 
+		if (fds[first_sock + i].revents & (POLLERR | POLLHUP)) {
+			errored[i] = true;
+			check = true;
+		}
 		if (!ci->pring.map)
 			continue;
 		c->cur_if = i;
@@ -419,7 +481,15 @@ int capture_poll(struct capture *c, int timeout_ms)
 		if (got < 0)
 			return got;
 	}
-	return 0;
+	/* the drain after capture_stop() reads what is left, whatever happens */
+	if (c->stopped)
+		return 0;
+	now = monotonic_ns();
+	if (now >= c->check_ns) {
+		check = true;
+		c->check_ns = now + CAPTURE_CHECK_MS * 1000000ull;
+	}
+	return check ? check_interfaces_present(c, errored) : 0;
 }
 
 /*

@@ -21,6 +21,12 @@ struct sock_filter;
 /* Interfaces one capture can take at once (one packet socket each). */
 #define CAPTURE_MAX_IFS 16
 
+/*
+ * How often capture_poll() asks each socket whether its interface is still
+ * there, when no error on the socket prompted it sooner.
+ */
+#define CAPTURE_CHECK_MS 200
+
 /* What a capture's packets start with. */
 enum capture_link {
 	CAPTURE_LINK_ETHER = 0, /* an Ethernet header (Ethernet, loopback) */
@@ -79,6 +85,7 @@ struct capture_if {
 	int sock;
 	struct pring pring; /* with snaplen > 0 */
 	struct sock_counters stats;
+	bool gone; /* the interface disappeared (reported once) */
 };
 
 struct capture {
@@ -94,6 +101,8 @@ struct capture {
 	unsigned long long bad_records; /* wrong size or version */
 	bool stopped;
 	int match_fd; /* the filter expression's program, or -1 */
+	/* CLOCK_MONOTONIC: when capture_poll() next checks the interfaces */
+	uint64_t check_ns;
 };
 
 /*
@@ -105,6 +114,10 @@ int capture_open(struct capture *c, const struct capture_opts *o);
 /*
  * Wait up to timeout_ms for records or packets, then hand every available
  * one over. 0 or a negative errno (from reading, or from a callback).
+ * -ENODEV: an interface disappeared (deleted, or moved to another network
+ * namespace), and a line naming it was printed; its socket will receive
+ * nothing more. An interface that merely goes down is not an error: the
+ * capture goes on when it comes up. Until capture_stop() only.
  */
 int capture_poll(struct capture *c, int timeout_ms);
 /*

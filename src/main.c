@@ -712,7 +712,9 @@ int main(int argc, char **argv)
 	while (!stop_requested) {
 		err = capture_poll(&cap, POLL_MS);
 		if (err) {
-			sc_err("reading packets: %s", strerror(-err));
+			/* an interface that disappeared was named where it was found */
+			if (err != -ENODEV)
+				sc_err("reading packets: %s", strerror(-err));
 			status = EXIT_FAILURE;
 			break;
 		}
