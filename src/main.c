@@ -83,6 +83,7 @@ struct session {
 	/* packets to the file: written, and read after -c was reached */
 	unsigned long long written, not_written;
 	unsigned long long after_error; /* read after writing the file failed */
+	unsigned long long over_limit;	/* read after -G's -W files were written */
 	unsigned long long written_if[CAPTURE_MAX_IFS];
 	struct dump dump;
 	bool dumping;
@@ -196,6 +197,7 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 		.flags = pf_flags_from_pkttype(rp->pkttype),
 		.data = rp->data,
 	};
+	int err;
 
 	if (s->opt->count && s->written >= s->opt->count) {
 		s->not_written++;
@@ -203,9 +205,15 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 	}
 	/*
 	 * After a write error (reported, and ending the capture) packets are
-	 * still counted: the rest of this block and what is drained.
+	 * still counted: the rest of this block and what is drained. So are
+	 * those after the last file -G and -W allow, which end it too.
 	 */
-	if (dump_failed(&s->dump) || dump_packet(&s->dump, &p)) {
+	err = dump_failed(&s->dump) ? -EIO : dump_packet(&s->dump, &p);
+	if (err > 0) {
+		s->over_limit++;
+		return 0;
+	}
+	if (err < 0) {
 		s->after_error++;
 		return 0;
 	}
@@ -267,7 +275,7 @@ static void drain(struct capture *c, struct session *s)
 			if (capture_sock_counters(c, &sk))
 				return;
 			done = sk.queued - sk.dropped ==
-			       s->written + s->not_written + s->after_error;
+			       s->written + s->not_written + s->over_limit + s->after_error;
 		}
 		if (done)
 			return;
@@ -298,6 +306,9 @@ static void print_stats(struct capture *c, struct session *s)
 		if (s->not_written)
 			fprintf(stderr, "%llu packets not written (count reached)\n",
 				s->not_written);
+		if (s->over_limit)
+			fprintf(stderr, "%llu packets not written (file limit reached)\n",
+				s->over_limit);
 		if (lost)
 			fprintf(stderr, "%llu packets lost (writing the file failed)\n", lost);
 		if (k.lost)
@@ -1136,6 +1147,9 @@ int main(int argc, char **argv)
 		out_flush(&out);
 		if (out.err)
 			break;
+		/* the last file -G and -W allow is written: the line said so */
+		if (sess.dumping && dump_full(&sess.dump))
+			break;
 		if (sess.dumping && dump_flush(&sess.dump)) {
 			status = EXIT_FAILURE;
 			break;
@@ -1149,18 +1163,16 @@ int main(int argc, char **argv)
 		if (time(NULL) != last_sync) {
 			last_sync = time(NULL);
 			printer_sync_clock(&sess.printer);
-			if (sess.dumping) {
-				err = dump_tick(&sess.dump, last_sync);
-				if (err < 0) {
-					status = EXIT_FAILURE;
-					break;
-				}
-				if (err > 0) {
-					fprintf(stderr, "sockcap: maximum file limit reached: %u\n",
-						opt.dump.max_files);
-					break;
-				}
+		}
+		/* -G: the period is over, packets or not (shortly after its end) */
+		if (sess.dumping) {
+			err = dump_tick(&sess.dump, realtime_ns());
+			if (err < 0) {
+				status = EXIT_FAILURE;
+				break;
 			}
+			if (err > 0)
+				break;
 		}
 	}
 
