@@ -71,6 +71,11 @@ struct out {
 	bool broken; /* reader went away (EPIPE) */
 	int err;     /* first write error, negative errno */
 	size_t len;
+	/*
+	 * Lines in buf, lines written to fd, and lines that never will be
+	 * (they were in buf when a write failed, or came after it).
+	 */
+	unsigned long long lines, done, unsent;
 	char buf[256 * 1024];
 };
 
@@ -79,6 +84,10 @@ struct session {
 	struct printer printer;
 	struct out *out;
 	struct capture *cap;
+	/*
+	 * Lines handed to the output (-c counts these; out->done of them
+	 * reached it), and records read after -c was reached.
+	 */
 	unsigned long long printed, not_shown;
 	/* packets to the file: written, and read after -c was reached */
 	unsigned long long written, not_written;
@@ -141,6 +150,21 @@ static int out_flush(struct out *o)
 		}
 		done += n;
 	}
+	if (done == o->len) {
+		o->done += o->lines;
+	} else {
+		/* a line is shown once all of it is written; the rest never will be */
+		unsigned long long n = 0;
+		const char *p = o->buf, *end = o->buf + done;
+
+		while (p < end && (p = memchr(p, '\n', end - p))) {
+			n++;
+			p++;
+		}
+		o->done += n;
+		o->unsent += o->lines - n;
+	}
+	o->lines = 0;
 	o->len = 0;
 	return o->err;
 }
@@ -169,10 +193,16 @@ static int on_record(void *arg, const struct sc_record *r)
 		s->not_shown++;
 		return 0;
 	}
+	s->printed++;
 	if (sizeof(o->buf) - o->len < SC_LINE_MAX)
 		out_flush(o);
+	/* the output is closed or failed: the rest is counted, not formatted */
+	if (o->err) {
+		o->unsent++;
+		return 0;
+	}
 	o->len += sc_format(&s->printer, r, o->buf + o->len);
-	s->printed++;
+	o->lines++;
 	if (o->line)
 		out_flush(o);
 	return 0;
@@ -266,6 +296,7 @@ static void drain(struct capture *c, struct session *s)
 		/* first settled, then read: what is counted is in the rings */
 		if (capture_quiet(c, &done) || capture_poll(c, 0))
 			return;
+		/* printed: the lines shown, still buffered, or unsent */
 		if (done && c->rb) {
 			if (capture_counters(c, &k))
 				return;
@@ -315,11 +346,15 @@ static void print_stats(struct capture *c, struct session *s)
 			fprintf(stderr, "%llu summary lines lost (ring buffer full)\n",
 				(unsigned long long)k.lost);
 	} else {
-		fprintf(stderr, "%llu packets captured\n", s->printed);
+		/* a line is captured once it is written, not when it is formatted */
+		fprintf(stderr, "%llu packets captured\n", s->out->done);
 		fprintf(stderr, "%llu packets received by filter\n", (unsigned long long)k.seen);
 		fprintf(stderr, "%llu packets dropped by kernel\n", (unsigned long long)k.lost);
 		if (s->not_shown)
 			fprintf(stderr, "%llu packets not shown (count reached)\n", s->not_shown);
+		if (s->out->unsent)
+			fprintf(stderr, "%llu packets not shown (%s)\n", s->out->unsent,
+				s->out->broken ? "output closed" : "writing the output failed");
 	}
 	if (s->filt.insns)
 		fprintf(stderr, "%llu packets seen by the socket (before the filter expression)\n",
@@ -796,6 +831,7 @@ static void print_file_packet(struct session *s, const struct pf_packet *p)
 		o->len += sc_format_linktype(&s->printer, &r, lt, o->buf + o->len);
 	}
 	s->printed++;
+	o->lines++;
 	if (o->line)
 		out_flush(o);
 }
