@@ -21,6 +21,28 @@
 #define PCAP_FILE_HDR 24
 #define PCAP_REC_HDR  16
 
+/*
+ * Modified pcap, as Alexey Kuznetsov's patched libpcap wrote it on Linux
+ * (and editcap -F modpcap still does): the header of classic pcap with
+ * microseconds, and after each record header what recvfrom() said of the
+ * packet, in the file's byte order:
+ *
+ *	+---------------------------------------------------------------+
+ *	|            classic record header (16 bytes)                   |
+ *	+---------------------------------------------------------------+
+ *	|                 interface index (32 bits)                     |
+ *	+-------------------------------+---------------+---------------+
+ *	|        protocol (16 bits)     |   pkt_type    |    padding    |
+ *	+-------------------------------+---------------+---------------+
+ *
+ * libpcap reads the 24 bytes and uses only the first 16. Its snap length
+ * is that of the file plus 14 for Ethernet, which a capture in cooked mode
+ * may have added as a made-up link-layer header; so is ours.
+ */
+#define PCAP_MAGIC_MOD	 0xa1b2cd34u
+#define PCAP_REC_HDR_MOD 24
+#define PCAP_MOD_ETH_HDR 14
+
 #define NG_SHB 0x0a0d0d0au /* the same in either byte order */
 #define NG_IDB 1u
 #define NG_PB  2u /* obsolete Packet Block (appendix A) */
@@ -148,9 +170,11 @@ static int pcap_open(struct pf_reader *r, const uint8_t *h)
 
 	memcpy(&magic, h, 4);
 	r->swapped = magic == __builtin_bswap32(PCAP_MAGIC_US) ||
-		     magic == __builtin_bswap32(PCAP_MAGIC_NS);
+		     magic == __builtin_bswap32(PCAP_MAGIC_NS) ||
+		     magic == __builtin_bswap32(PCAP_MAGIC_MOD);
 	magic = rd32(r, h);
 	r->fmt = magic == PCAP_MAGIC_NS ? PF_PCAP_NS : PF_PCAP;
+	r->modified = magic == PCAP_MAGIC_MOD;
 	if (rd16(r, h + 4) != 2)
 		return fail(r, -EINVAL, "unsupported pcap version %u.%u", rd16(r, h + 4),
 			    rd16(r, h + 6));
@@ -161,16 +185,19 @@ static int pcap_open(struct pf_reader *r, const uint8_t *h)
 	r->ifs[0].linktype = (uint16_t)(rd32(r, h + 20) & 0xffff);
 	r->ifs[0].units = r->fmt == PF_PCAP_NS ? NSEC : 1000000;
 	r->ifs[0].offset_s = 0;
+	if (r->modified && r->ifs[0].linktype == PF_LINKTYPE_ETHERNET && r->ifs[0].snaplen &&
+	    r->ifs[0].snaplen <= UINT32_MAX - PCAP_MOD_ETH_HDR)
+		r->ifs[0].snaplen += PCAP_MOD_ETH_HDR;
 	return 0;
 }
 
 static int pcap_next(struct pf_reader *r, struct pf_packet *p)
 {
-	uint8_t h[PCAP_REC_HDR];
+	uint8_t h[PCAP_REC_HDR_MOD];
 	uint32_t caplen;
 	int rc;
 
-	rc = get(r, h, sizeof(h), true, "packet");
+	rc = get(r, h, r->modified ? PCAP_REC_HDR_MOD : PCAP_REC_HDR, true, "packet");
 	if (rc <= 0)
 		return rc;
 	caplen = rd32(r, h + 8);
@@ -187,6 +214,13 @@ static int pcap_next(struct pf_reader *r, struct pf_packet *p)
 	p->len = rd32(r, h + 12);
 	p->iface = 0;
 	p->flags = 0;
+	/*
+	 * A packet socket never gives interface 0: a writer that knew nothing
+	 * of the packet (editcap writes zeros) leaves the direction unknown,
+	 * as does a packet type that is not one of a direction.
+	 */
+	if (r->modified && rd32(r, h + 16) != 0)
+		p->flags = pf_flags_from_pkttype(h[22]);
 	p->data = r->buf;
 	return 1;
 }
@@ -485,8 +519,10 @@ int pf_reader_open(struct pf_reader *r, FILE *f)
 	switch (magic) {
 	case PCAP_MAGIC_US:
 	case PCAP_MAGIC_NS:
+	case PCAP_MAGIC_MOD:
 	case __builtin_bswap32(PCAP_MAGIC_US):
 	case __builtin_bswap32(PCAP_MAGIC_NS):
+	case __builtin_bswap32(PCAP_MAGIC_MOD):
 		rc = get(r, h + 4, sizeof(h) - 4, false, "file header");
 		if (rc < 0)
 			return rc;

@@ -118,15 +118,17 @@ int pf_writer_close(struct pf_writer *w);
 #define PF_MAX_IFACES 256
 
 /*
- * Reads classic pcap (either byte order, micro- or nanosecond magic) and
- * pcapng (either byte order, several sections, if_tsresol, if_tsoffset,
- * enhanced, simple and obsolete packet blocks; other blocks are skipped)
- * from a stream, which may be a pipe.
+ * Reads classic pcap (either byte order, micro- or nanosecond magic, and
+ * the modified pcap of Alexey Kuznetsov's patched libpcap) and pcapng
+ * (either byte order, several sections, if_tsresol, if_tsoffset, enhanced,
+ * simple and obsolete packet blocks; other blocks are skipped) from a
+ * stream, which may be a pipe.
  */
 struct pf_reader {
 	FILE *f;
 	enum pf_format fmt;
 	bool swapped;
+	bool modified; /* modified pcap (PF_PCAP): 24-byte record headers */
 	uint32_t nifs;
 	struct {
 		char name[64];	/* "" when the file names none */

@@ -22,6 +22,14 @@
 #include "dump.h"
 #include "util.h"
 
+#define NSEC_PER_SEC 1000000000ull
+/*
+ * How long after the end of a -G period its packets may still arrive: the
+ * packet ring's block timer (CAPTURE_BLOCK_MS, 50 ms) and a poll of the
+ * capture loop (50 ms), with room to spare.
+ */
+#define DUMP_LATE_NS (250 * 1000000ull)
+
 enum pf_format dump_format_for(const char *path)
 {
 	size_t n = strlen(path);
@@ -171,12 +179,54 @@ bool dump_failed(const struct dump *d)
 	return d->reported;
 }
 
-int dump_packet(struct dump *d, const struct pf_packet *p)
+/*
+ * -G: end the current period's file and start the one of the period that
+ * second t falls in. Periods follow on from the first, every rotate_secs
+ * seconds, whether it is a packet or the clock that moves on, so both agree
+ * on which file a moment belongs to. 1 when that was the last file -W
+ * allows (the capture ends), else 0 or a negative errno.
+ */
+static int next_period(struct dump *d, time_t t)
 {
+	time_t g = d->o.rotate_secs;
 	int err;
 
+	err = close_file(d);
+	if (err)
+		return err;
+	d->by_time++;
+	/* with -C as well, -W sizes the -C ring instead */
+	if (!d->o.rotate_bytes && d->o.max_files && d->by_time >= d->o.max_files) {
+		d->full = true;
+		sc_err("maximum file limit reached: %u", d->o.max_files);
+		return 1;
+	}
+	d->opened += (t - d->opened) / g * g;
+	d->seq = 0;
+	err = make_name(d, 0, d->digits);
+	return err ? err : open_file(d);
+}
+
+int dump_packet(struct dump *d, const struct pf_packet *p)
+{
+	time_t t = (time_t)(p->ts_ns / NSEC_PER_SEC);
+	int err;
+
+	if (d->full)
+		return 1;
 	if (!d->is_open)
 		return -EIO;
+	/*
+	 * A packet stamped after the period ended belongs in the next file,
+	 * even when the clock has not moved the file on yet. One stamped
+	 * before the current period (the clock moved on before it was read)
+	 * stays in the current file: a closed file is not reopened.
+	 */
+	if (d->o.rotate_secs && t - d->opened >= (time_t)d->o.rotate_secs) {
+		err = next_period(d, t);
+		if (err)
+			return err;
+	}
 	if (d->o.rotate_bytes && pf_writer_size(&d->w) > d->o.rotate_bytes) {
 		err = close_file(d);
 		if (err)
@@ -194,27 +244,35 @@ int dump_packet(struct dump *d, const struct pf_packet *p)
 	return err ? report(d, err) : 0;
 }
 
-int dump_tick(struct dump *d, time_t now)
+int dump_tick(struct dump *d, uint64_t now_ns)
 {
-	int err;
+	uint64_t end_ns;
 
-	if (!d->o.rotate_secs || !d->is_open || now - d->opened < (time_t)d->o.rotate_secs)
-		return 0;
-	err = close_file(d);
-	if (err)
-		return err;
-	d->by_time++;
-	/* with -C as well, -W sizes the -C ring instead */
-	if (!d->o.rotate_bytes && d->o.max_files && d->by_time >= d->o.max_files)
+	if (d->full)
 		return 1;
-	d->opened = now;
-	d->seq = 0;
-	err = make_name(d, 0, d->digits);
-	return err ? err : open_file(d);
+	if (!d->o.rotate_secs || !d->is_open)
+		return 0;
+	/*
+	 * The packets of a period reach us a little after their timestamps:
+	 * the kernel hands a block of them over when its timer runs out, and
+	 * then the capture loop has to wake up. Wait that long past the end
+	 * of the period, so they still go in its file.
+	 */
+	end_ns = ((uint64_t)d->opened + d->o.rotate_secs) * NSEC_PER_SEC + DUMP_LATE_NS;
+	if (now_ns < end_ns)
+		return 0;
+	return next_period(d, (time_t)(now_ns / NSEC_PER_SEC));
+}
+
+bool dump_full(const struct dump *d)
+{
+	return d->full;
 }
 
 int dump_flush(struct dump *d)
 {
+	if (d->full)
+		return 0;
 	if (!d->is_open)
 		return -EIO;
 	if (d->w.err)

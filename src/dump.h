@@ -32,6 +32,7 @@ struct dump {
 	int fd;
 	bool is_open;
 	bool reported; /* an error was reported: the capture must end */
+	bool full;     /* -G with -W: the last file is written, no more are */
 	char name[PATH_MAX];
 	unsigned int seq;	/* number of the current file in a -C sequence */
 	unsigned int by_time;	/* files closed because of -G */
@@ -48,13 +49,22 @@ struct dump {
  */
 int dump_start(struct dump *d, const struct dump_opts *o, const struct pf_iface *ifs,
 	       uint32_t nifs);
-/* Write one packet, first moving to the next file when -C says so. */
+/*
+ * Write one packet, first moving to the next file when its timestamp is
+ * past the end of the -G period or when -C says so. 0 when it is written,
+ * 1 when it is not because -G's -W files are all written (see dump_full()),
+ * or a negative errno.
+ */
 int dump_packet(struct dump *d, const struct pf_packet *p);
 /*
- * Move to the next file when the -G period is over, packet or not. 1 when
- * -W files have been written and capture should end, else 0 or -errno.
+ * Move to the next file when the -G period is over, packet or not (the
+ * time is now_ns, nanoseconds since the Epoch). Call it often: it waits a
+ * moment past the end of a period for packets stamped within it. 1 when -W
+ * files have been written and capture should end, else 0 or -errno.
  */
-int dump_tick(struct dump *d, time_t now);
+int dump_tick(struct dump *d, uint64_t now_ns);
+/* Have -G's -W files all been written? (The line saying so was printed.) */
+bool dump_full(const struct dump *d);
 /* Push what is buffered to the file. 0 or a negative errno. */
 int dump_flush(struct dump *d);
 /* Write the statistics (pcapng), flush and close. 0 or a negative errno. */

@@ -44,6 +44,11 @@ struct out {
 	bool broken; /* reader went away (EPIPE) */
 	int err;     /* first write error, negative errno */
 	size_t len;
+	/*
+	 * Lines in buf, lines written to fd, and lines that never will be
+	 * (they were in buf when a write failed, or came after it).
+	 */
+	unsigned long long lines, done, unsent;
 	char buf[256 * 1024];
 };
 
@@ -52,10 +57,15 @@ struct session {
 	struct printer printer;
 	struct out *out;
 	struct capture *cap;
+	/*
+	 * Lines handed to the output (-c counts these; out->done of them
+	 * reached it), and records read after -c was reached.
+	 */
 	unsigned long long printed, not_shown;
 	/* packets to the file: written, and read after -c was reached */
 	unsigned long long written, not_written;
 	unsigned long long after_error; /* read after writing the file failed */
+	unsigned long long over_limit;	/* read after -G's -W files were written */
 	unsigned long long written_if[CAPTURE_MAX_IFS];
 	struct dump dump;
 	bool dumping;
@@ -113,6 +123,21 @@ static int out_flush(struct out *o)
 		}
 		done += n;
 	}
+	if (done == o->len) {
+		o->done += o->lines;
+	} else {
+		/* a line is shown once all of it is written; the rest never will be */
+		unsigned long long n = 0;
+		const char *p = o->buf, *end = o->buf + done;
+
+		while (p < end && (p = memchr(p, '\n', end - p))) {
+			n++;
+			p++;
+		}
+		o->done += n;
+		o->unsent += o->lines - n;
+	}
+	o->lines = 0;
 	o->len = 0;
 	return o->err;
 }
@@ -130,11 +155,17 @@ static void out_line(struct out *o, struct printer *pr, const struct sc_record *
 
 	if (sizeof(o->buf) - o->len < SC_LINE_MAX)
 		out_flush(o);
+	/* the output is closed or failed: the rest is counted, not formatted */
+	if (o->err) {
+		o->unsent++;
+		return;
+	}
 	at = o->buf + o->len;
 	if (linktype < 0)
 		o->len += sc_format(pr, r, at, SC_LINE_MAX);
 	else
 		o->len += sc_format_linktype(pr, r, (unsigned int)linktype, at, SC_LINE_MAX);
+	o->lines++;
 	if (o->line)
 		out_flush(o);
 }
@@ -187,6 +218,7 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 		.flags = pf_flags_from_pkttype(rp->pkttype),
 		.data = rp->data,
 	};
+	int err;
 
 	if (s->opt->count && s->written >= s->opt->count) {
 		s->not_written++;
@@ -194,9 +226,15 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 	}
 	/*
 	 * After a write error (reported, and ending the capture) packets are
-	 * still counted: the rest of this block and what is drained.
+	 * still counted: the rest of this block and what is drained. So are
+	 * those after the last file -G and -W allow, which end it too.
 	 */
-	if (dump_failed(&s->dump) || dump_packet(&s->dump, &p)) {
+	err = dump_failed(&s->dump) ? -EIO : dump_packet(&s->dump, &p);
+	if (err > 0) {
+		s->over_limit++;
+		return 0;
+	}
+	if (err < 0) {
 		s->after_error++;
 		return 0;
 	}
@@ -249,6 +287,7 @@ static void drain(struct capture *c, struct session *s)
 		/* first settled, then read: what is counted is in the rings */
 		if (capture_quiet(c, &done) || capture_poll(c, 0))
 			return;
+		/* printed: the lines shown, still buffered, or unsent */
 		if (done && c->rb) {
 			if (capture_counters(c, &k))
 				return;
@@ -258,7 +297,7 @@ static void drain(struct capture *c, struct session *s)
 			if (capture_sock_counters(c, &sk))
 				return;
 			done = sk.queued - sk.dropped ==
-			       s->written + s->not_written + s->after_error;
+			       s->written + s->not_written + s->over_limit + s->after_error;
 		}
 		if (done)
 			return;
@@ -289,17 +328,24 @@ static void print_stats(struct capture *c, struct session *s)
 		if (s->not_written)
 			fprintf(stderr, "%llu packets not written (count reached)\n",
 				s->not_written);
+		if (s->over_limit)
+			fprintf(stderr, "%llu packets not written (file limit reached)\n",
+				s->over_limit);
 		if (lost)
 			fprintf(stderr, "%llu packets lost (writing the file failed)\n", lost);
 		if (k.lost)
 			fprintf(stderr, "%llu summary lines lost (ring buffer full)\n",
 				(unsigned long long)k.lost);
 	} else {
-		fprintf(stderr, "%llu packets captured\n", s->printed);
+		/* a line is captured once it is written, not when it is formatted */
+		fprintf(stderr, "%llu packets captured\n", s->out->done);
 		fprintf(stderr, "%llu packets received by filter\n", (unsigned long long)k.seen);
 		fprintf(stderr, "%llu packets dropped by kernel\n", (unsigned long long)k.lost);
 		if (s->not_shown)
 			fprintf(stderr, "%llu packets not shown (count reached)\n", s->not_shown);
+		if (s->out->unsent)
+			fprintf(stderr, "%llu packets not shown (%s)\n", s->out->unsent,
+				s->out->broken ? "output closed" : "writing the output failed");
 	}
 	if (s->filt.insns)
 		fprintf(stderr, "%llu packets seen by the socket (before the filter expression)\n",
@@ -726,6 +772,9 @@ int main(int argc, char **argv)
 		out_flush(&out);
 		if (out.err)
 			break;
+		/* the last file -G and -W allow is written: the line said so */
+		if (sess.dumping && dump_full(&sess.dump))
+			break;
 		if (sess.dumping && dump_flush(&sess.dump)) {
 			status = EXIT_FAILURE;
 			break;
@@ -739,18 +788,16 @@ int main(int argc, char **argv)
 		if (time(NULL) != last_sync) {
 			last_sync = time(NULL);
 			printer_sync_clock(&sess.printer);
-			if (sess.dumping) {
-				err = dump_tick(&sess.dump, last_sync);
-				if (err < 0) {
-					status = EXIT_FAILURE;
-					break;
-				}
-				if (err > 0) {
-					fprintf(stderr, "sockcap: maximum file limit reached: %u\n",
-						opt.dump.max_files);
-					break;
-				}
+		}
+		/* -G: the period is over, packets or not (shortly after its end) */
+		if (sess.dumping) {
+			err = dump_tick(&sess.dump, realtime_ns());
+			if (err < 0) {
+				status = EXIT_FAILURE;
+				break;
 			}
+			if (err > 0)
+				break;
 		}
 	}
 

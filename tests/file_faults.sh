@@ -171,10 +171,13 @@ stderr_errors() {
 
 # failed_stats WHAT ERRFILE: after a failed write, "packets captured" is
 # what the file holds (L_N), and every packet the filter received is
-# accounted for: captured, dropped, or lost with the write.
+# accounted for: captured, dropped, or lost with the write. The statistics
+# come after the line of the error.
 failed_stats() {
 	local lost
 	sc_stats "$2" || return 1
+	grep -B 1 -E '^[0-9]+ packets captured$' "$2" | head -n 1 | grep -q -E '^sockcap: .+: .+$' ||
+		sc_fail "$1: the statistics do not follow the error line: $(tr '\n' '|' <"$2")"
 	sc_check_eq "$1: 'packets captured' vs packets in the file" "$L_N" "$SC_CAPTURED"
 	lost=$(sed -n -E 's/^([0-9]+) packets lost \(writing the file failed\)$/\1/p' "$2" | tail -n 1)
 	sc_check_eq "$1: captured + dropped + lost == received" \

@@ -13,7 +13,12 @@
 #    statistics block;
 #  - -G 1 -W 3 with a strftime pattern on a link without any packet: exactly
 #    three (empty, valid) files, made by the timer, then exit 0 with
-#    "maximum file limit reached";
+#    "maximum file limit reached", within a second of the third period's end;
+#  - -G 1 -W 3 with a datagram every 5 ms: every packet is in the file of
+#    the second its timestamp falls in (one stamped after a period ended is
+#    in the next file), sockcap stops within a second of the end of the
+#    third period, and the packets after it are "not written (file limit
+#    reached)", never "lost": captured + dropped + not written == received;
 #  - -G 1 and -C 1 together: numbered files within each period;
 #  - -s 0 writes snap length 262144 into the file header, -s 100 cuts
 #    packets to 100 bytes.
@@ -380,6 +385,100 @@ if [ "${#GOT[@]}" -gt 0 ]; then
 	for f in "${paths[@]}"; do
 		sc_check_eq "-G 1 -W 3: ${f##*/}: format and packets" "pcap 0" "${L_fmt[$f]} ${L_n[$f]}"
 	done
+fi
+
+# The third period ended a second after the third file's name says it began;
+# the timer ends it a moment later (so that packets stamped within it still
+# get in), and then the capture stops.
+if [ "${#GOT[@]}" -eq 3 ] && [[ ${GOT[2]} =~ ^cap-([0-9]+)\.pcap$ ]] && [ -n "${t1:-}" ]; then
+	late=$(awk -v e="$((BASH_REMATCH[1] + 1))" -v t="$t1" 'BEGIN { printf "%.3f", t - e }')
+	sc_log "-G 1 -W 3: exit ${late}s after the end of the third period"
+	awk -v l="$late" 'BEGIN { exit !(l < 1.0) }' ||
+		sc_fail "-G 1 -W 3: exit ${late}s after the end of the third period (a second at most)"
+fi
+
+# ------------------------------------------------------------ -G 1 -W 3, traffic
+# A datagram every 5 ms, from before the capture starts until after its last
+# file: every second's file holds exactly the packets stamped in that second
+# (a rotation by the clock alone puts those stamped just after a second began
+# in the file before); when the third second is over, the capture stops at
+# once, and the packets after it are not written: the limit, not an error.
+cat >"$SC_TMP/paced.py" <<'EOF'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+data, end = b"p" * int(sys.argv[1]), time.time() + float(sys.argv[3])
+for i in range(int(sys.argv[2])):
+    if time.time() > end:
+        break
+    s.sendto(data, ("198.18.0.99", 40000))
+    if i == 0:
+        print("sending", flush=True)
+    time.sleep(0.005)
+EOF
+d=$SC_TMP/gt
+mkdir "$d"
+# at most 4000 datagrams in at most 20 s: longer than sockcap takes to
+# start (seconds on a busy machine) and three periods
+sc_start gtfl "$B" "out:^sending$" "$SC_PYTHON" "$SC_TMP/paced.py" "$PAYLOAD" 4000 20
+sc_sockcap gt "$A" -i vA "${RING[@]}" -G 1 -W 3 -w "$d/t-%s.pcap"
+if sc_wait gt 30; then
+	t1=$EPOCHREALTIME
+	sc_check_eq "-G 1 -W 3, traffic: exit status" 0 "$SC_RC"
+else
+	t1=
+	sc_fail "-G 1 -W 3, traffic: still running 30 s after it started"
+	sc_stop gt TERM
+fi
+sc_alive "${SC_CPID[gtfl]}" || sc_fail "-G 1 -W 3, traffic: the datagrams ended before sockcap did"
+sc_stop gtfl TERM
+f=$SC_TMP/gt.err
+sc_expect_line "-G 1 -W 3, traffic: limit message" '^sockcap: maximum file limit reached: 3$' "$f"
+grep -q 'lost' "$f" && sc_fail "-G 1 -W 3, traffic: packets after the last file counted as lost: $(grep lost "$f")"
+extra=$(grep -v -E -e '^sockcap: listening on vA, link-type EN10MB \(Ethernet\), snapshot length 262144 bytes$' \
+	-e '^sockcap: maximum file limit reached: 3$' \
+	-e '^[0-9]+ packets (captured|received by filter|dropped by kernel|not written \(file limit reached\))$' "$f")
+[ -z "$extra" ] || sc_fail "-G 1 -W 3, traffic: unexpected lines on stderr: $extra"
+over=$(sed -n -E 's/^([0-9]+) packets not written \(file limit reached\)$/\1/p' "$f")
+[ "${over:-0}" -ge 1 ] 2>/dev/null ||
+	sc_fail "-G 1 -W 3, traffic: no packet counted as not written (file limit reached)"
+list_dir "$d"
+sc_check_eq "-G 1 -W 3, traffic: number of files" 3 "${#GOT[@]}"
+paths=() sum=0 prev=
+for f in "${GOT[@]}"; do paths+=("$d/$f"); done
+[ "${#paths[@]}" -gt 0 ] && inspect "-G 1 -W 3, traffic" "${paths[@]}"
+for f in "${GOT[@]}"; do
+	if ! [[ $f =~ ^t-([0-9]+)\.pcap$ ]]; then
+		sc_fail "-G 1 -W 3, traffic: file '$f' does not match t-%s.pcap"
+		continue
+	fi
+	t=${BASH_REMATCH[1]} p=$d/$f first=${prev:-yes}
+	# periods follow on from each other, a second each
+	[ -z "$prev" ] || sc_check_eq "-G 1 -W 3, traffic: the period after t-$prev.pcap" "$((prev + 1))" "$t"
+	prev=$t
+	sum=$((sum + ${L_n[$p]:-0}))
+	[ "${L_n[$p]:-0}" -ge 1 ] || continue
+	# (the first file also holds what came before it was opened)
+	[ "$first" = yes ] || [ "${L_first[$p]}" -ge $((t * 1000000000)) ] ||
+		sc_fail "-G 1 -W 3, traffic: $f holds a packet stamped ${L_first[$p]} ns, before its second"
+	[ "${L_last[$p]}" -lt $(((t + 1) * 1000000000)) ] ||
+		sc_fail "-G 1 -W 3, traffic: $f holds a packet stamped ${L_last[$p]} ns, after its second (it belongs in the next file)"
+done
+# the later two periods are whole: up to 200 packets each, fewer on a busy
+# machine, but packets all through, so some were stamped just after a
+# second began
+for f in "${paths[@]:1}"; do
+	[ "${L_n[$f]:-0}" -ge 20 ] || sc_fail "-G 1 -W 3, traffic: only ${L_n[$f]:-0} packets in ${f##*/}"
+done
+if sc_stats "$SC_TMP/gt.err"; then
+	sc_check_eq "-G 1 -W 3, traffic: 'packets captured' vs packets in the files" "$sum" "$SC_CAPTURED"
+	sc_check_eq "-G 1 -W 3, traffic: captured + dropped + not written == received" \
+		"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + ${over:-0}))"
+fi
+if [ -n "$t1" ] && [ -n "$prev" ]; then
+	late=$(awk -v e="$((prev + 1))" -v t="$t1" 'BEGIN { printf "%.3f", t - e }')
+	sc_log "-G 1 -W 3, traffic: $sum packets in ${#GOT[@]} files, ${over:-0} after them; exit ${late}s after the end of the third period"
+	awk -v l="$late" 'BEGIN { exit !(l < 1.0) }' ||
+		sc_fail "-G 1 -W 3, traffic: exit ${late}s after the end of the third period (a second at most)"
 fi
 
 # ------------------------------------------------------------ -G 1 -C 1

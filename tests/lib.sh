@@ -407,8 +407,10 @@ sc_expect_line() {
 }
 
 # sc_stats FILE: the last statistics block sockcap wrote to FILE (stderr):
-# SC_CAPTURED, SC_RECEIVED, SC_DROPPED, SC_NOTSHOWN (0 when absent, as
-# sockcap prints that line only when it is not zero), SC_NBLOCKS.
+# SC_CAPTURED, SC_RECEIVED, SC_DROPPED, SC_NOTSHOWN (count reached),
+# SC_UNSENT (not shown because writing the output failed or its reader went
+# away) (both 0 when absent, as sockcap prints them only when they are not
+# zero), SC_NBLOCKS.
 sc_stats() {
 	local f=$1
 	SC_NBLOCKS=$(grep -c -E '^[0-9]+ packets captured$' "$f")
@@ -417,6 +419,9 @@ sc_stats() {
 	SC_DROPPED=$(sed -n -E 's/^([0-9]+) packets dropped by kernel$/\1/p' "$f" | tail -n 1)
 	SC_NOTSHOWN=$(awk '/^[0-9]+ packets captured$/ { v = 0 }
 		/^[0-9]+ packets not shown \(count reached\)$/ { v = $1 }
+		END { print v + 0 }' "$f")
+	SC_UNSENT=$(awk '/^[0-9]+ packets captured$/ { v = 0 }
+		/^[0-9]+ packets not shown \((output closed|writing the output failed)\)$/ { v = $1 }
 		END { print v + 0 }' "$f")
 	if [ -z "$SC_CAPTURED" ] || [ -z "$SC_RECEIVED" ] || [ -z "$SC_DROPPED" ]; then
 		sc_fail "no complete statistics block in ${f##*/}"
@@ -434,7 +439,7 @@ sc_check_stats() {
 	lines=$(sc_lines "$3")
 	sc_check_eq "$what: 'packets captured' vs lines printed" "$lines" "$SC_CAPTURED"
 	sc_check_eq "$what: captured + dropped + not shown == received" \
-		"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + SC_NOTSHOWN))"
+		"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + SC_NOTSHOWN + SC_UNSENT))"
 }
 
 # sc_check_stderr WHAT FILE: only the expected diagnostics: the "listening

@@ -9,6 +9,10 @@
 #    beyond the count (those are reported as "not shown");
 #  - output errors: a full disk ends the capture with status 1 and a line
 #    naming the error; a reader that goes away (EPIPE) ends it with status 0.
+#    Either way "captured" counts only the lines written, and the others are
+#    "not shown (writing the output failed)" or "not shown (output closed)":
+#    with "| head -n 1", one line captured (the one head printed), with -l
+#    and without.
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 sc_need_root
@@ -128,26 +132,67 @@ if sc_wait full 30; then
 	sc_check_eq "stdout on a full disk: exit status" 1 "$SC_RC"
 	sc_expect_line "stdout on a full disk: diagnostic" \
 		'^sockcap: writing output: No space left on device$' "$SC_TMP/full.err" 1
-	# nothing reached stdout, so only the sum is checked
-	sc_stats "$SC_TMP/full.err" &&
+	# nothing reached stdout: the line is not shown, not captured
+	if sc_stats "$SC_TMP/full.err"; then
+		sc_check_eq "stdout on a full disk: packets captured" 0 "$SC_CAPTURED"
+		sc_check_eq "stdout on a full disk: packets not shown (writing the output failed)" \
+			1 "$SC_UNSENT"
 		sc_check_eq "stdout on a full disk: captured + dropped + not shown == received" \
-			"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + SC_NOTSHOWN))"
+			"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + SC_NOTSHOWN + SC_UNSENT))"
+		sc_expect_line "stdout on a full disk: 'not shown' line" \
+			'^1 packets not shown \(writing the output failed\)$' "$SC_TMP/full.err"
+		# the error first, then the statistics
+		sc_check_eq "stdout on a full disk: the error line comes before the statistics" \
+			"sockcap: writing output: No space left on device" \
+			"$(grep -B 1 -E '^[0-9]+ packets captured$' "$SC_TMP/full.err" | head -n 1)"
+	fi
 else
 	sc_fail "stdout on a full disk: still running 30 s after the write failed"
 	sc_stop full TERM
 fi
 
-sc_start pipe "$A" "err:^sockcap: listening on " bash -c 'set -o pipefail; "$0" "$@" | head -n 1 >"'"$SC_TMP"'/pipe.head"' \
-	"$SOCKCAP" -i vA -l
-send 1
-sc_wait_for "the first line through the pipe" 30 sc_has_lines 1 "$SC_TMP/pipe.head"
-send 3 # written after head(1) has gone: EPIPE
-if sc_wait pipe 30; then
-	sc_check_eq "reader gone (EPIPE): exit status" 0 "$SC_RC"
-	sc_check_stderr "reader gone (EPIPE)" "$SC_TMP/pipe.err"
-else
-	sc_fail "reader gone (EPIPE): still running 30 s later"
-	sc_stop pipe TERM
-fi
+# head_gone NAME: the head(1) that the shell NAME runs has exited, so the
+# pipe has no reader any more.
+head_gone() {
+	local sh=${SC_CPID[$1]} c comm
+	for c in $(cat "/proc/$sh/task/$sh/children" 2>/dev/null); do
+		read -r comm 2>/dev/null <"/proc/$c/comm" || continue
+		[ "$comm" = head ] && sc_alive "$c" && return 1
+	done
+	return 0
+}
+
+# "sockcap | head -n 1", then N more datagrams once head has gone: one line
+# reached the pipe and head printed it; the N lines after it are not shown,
+# never captured. With -l each line is written by itself; without, the N
+# are in the output buffer together when the write fails.
+for l in -l ""; do
+	name=pipe${l#-}
+	sc_start "$name" "$A" "err:^sockcap: listening on " \
+		bash -c 'set -o pipefail; "$0" "$@" | head -n 1 >"'"$SC_TMP/$name"'.head"' \
+		"$SOCKCAP" -i vA $l
+	what="reader gone (EPIPE${l:+, $l})"
+	send 1
+	sc_wait_for "the first line through the pipe" 30 sc_has_lines 1 "$SC_TMP/$name.head"
+	sc_wait_for "head(1) to exit" 30 head_gone "$name"
+	send 3 # written after head(1) has gone: EPIPE
+	if sc_wait "$name" 30; then
+		sc_check_eq "$what: exit status" 0 "$SC_RC"
+		sc_expect_line "$what: the line head printed" "$line_re" "$SC_TMP/$name.head"
+		sc_check_stats "$what" "$SC_TMP/$name.err" "$SC_TMP/$name.head"
+		sc_check_eq "$what: packets captured" 1 "$SC_CAPTURED"
+		sc_check_eq "$what: packets received by filter" 4 "$SC_RECEIVED"
+		sc_check_eq "$what: packets not shown (output closed)" 3 "$SC_UNSENT"
+		sc_expect_line "$what: 'not shown' line" '^3 packets not shown \(output closed\)$' \
+			"$SC_TMP/$name.err"
+		extra=$(grep -v -E -e '^sockcap: listening on vA, summary mode$' \
+			-e '^[0-9]+ packets (captured|received by filter|dropped by kernel)$' \
+			-e '^3 packets not shown \(output closed\)$' "$SC_TMP/$name.err")
+		[ -z "$extra" ] || sc_fail "$what: unexpected lines on stderr: $extra"
+	else
+		sc_fail "$what: still running 30 s later"
+		sc_stop "$name" TERM
+	fi
+done
 
 sc_done

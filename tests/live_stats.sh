@@ -5,7 +5,10 @@
 #  - the same with a one-page ring (-B 4), after a burst sent while sockcap
 #    is stopped: drops are certain, and the counts must still add up;
 #  - -c 1000 in the middle of a flood: exactly 1000 lines, the rest counted
-#    as not shown.
+#    as not shown;
+#  - "| head -n 1000" in the middle of a flood: at least the 1000 lines head
+#    printed are captured (the pipe may have taken a few more), the rest
+#    are not shown because the reader went away.
 # In every case: captured + dropped + not shown == received, and captured is
 # the number of lines on stdout.
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
@@ -109,5 +112,33 @@ sc_check_eq "-c 1000: packets captured" 1000 "$SC_CAPTURED"
 	sc_fail "-c 1000: $SC_RECEIVED received by filter, expected 1000..$SENT"
 sc_check_stderr "-c 1000" "$SC_TMP/count.err"
 only_flood_lines "-c 1000" "$SC_TMP/count.out"
+
+# ------------------------------------------------------------ | head
+# Lines are counted as captured once write(2) has taken them: the ones in
+# the output buffer when the pipe broke, and those after, are not shown.
+sc_start head "$A" "err:^sockcap: listening on " \
+	bash -c 'set -o pipefail; "$0" "$@" | head -n 1000 >"'"$SC_TMP"'/head.out"' "$SOCKCAP" -i vA
+flood "$FLOOD"
+if sc_wait head 30; then
+	sc_check_eq "| head -n 1000: exit status" 0 "$SC_RC"
+else
+	sc_fail "| head -n 1000: still running 30 s after the flood"
+	sc_stop head TERM
+fi
+sc_check_eq "| head -n 1000: lines head printed" 1000 "$(sc_lines "$SC_TMP/head.out")"
+only_flood_lines "| head -n 1000" "$SC_TMP/head.out"
+if sc_stats "$SC_TMP/head.err"; then
+	[ "$SC_CAPTURED" -ge 1000 ] && [ "$SC_CAPTURED" -lt "$SC_RECEIVED" ] ||
+		sc_fail "| head -n 1000: $SC_CAPTURED captured, expected from 1000 to less than the $SC_RECEIVED received"
+	[ "$SC_UNSENT" -ge 1 ] || sc_fail "| head -n 1000: no packet counted as not shown (output closed)"
+	[ "$SC_RECEIVED" -le "$SENT" ] || sc_fail "| head -n 1000: $SC_RECEIVED received, $SENT sent"
+	sc_check_eq "| head -n 1000: captured + dropped + not shown == received" \
+		"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + SC_NOTSHOWN + SC_UNSENT))"
+	sc_log "| head -n 1000: received $SC_RECEIVED, captured $SC_CAPTURED, not shown $SC_UNSENT"
+fi
+extra=$(grep -v -E -e '^sockcap: listening on vA, summary mode$' \
+	-e '^[0-9]+ packets (captured|received by filter|dropped by kernel)$' \
+	-e '^[0-9]+ packets not shown \(output closed\)$' "$SC_TMP/head.err")
+[ -z "$extra" ] || sc_fail "| head -n 1000: unexpected lines on stderr: $extra"
 
 sc_done

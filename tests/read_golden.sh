@@ -32,6 +32,17 @@
 #                    as a big-endian machine writes it
 #   cut.pcap         tcpdump-us.pcap cut in the middle of packet 20's data
 #   cut.pcapng       sockcap.pcapng cut inside its 20th packet block
+#   modpcap.pcap     tcpdump-us.pcap through "editcap -F modpcap": modified
+#                    pcap (magic 0xa1b2cd34, 24-byte record headers) whose
+#                    interface index, protocol and packet type are zero, as
+#                    editcap writes them: no direction, the lines of
+#                    tcpdump-us.pcap
+#   modpcap-dir.pcap sockcap.pcapng through "editcap -F modpcap", then each
+#                    record given interface index 2, the frame's ethertype
+#                    as protocol and the Linux packet type its epb_flags
+#                    give (a small script), as a patched libpcap wrote
+#                    them: the lines of sockcap.pcapng with the direction
+#                    and without the interface name
 #
 # FILE.out is sockcap's output for "-r FILE -tt -n", FILE.ev.out for
 # "-r FILE -tt -n -e -v", FILE.err its standard error (none: empty). Each
@@ -52,7 +63,9 @@
 #    as "[|udp]" (without the ports tcpdump still prints), and a neighbour
 #    solicitation is complete for sockcap without its target.
 # For the cut files tcpdump too prints the 19 complete packets and then
-# complains of a truncated file; sockcap must exit with status 1.
+# complains of a truncated file; sockcap must exit with status 1. tcpdump
+# reads the two modified pcap files as it reads the files they were made
+# from (it shows no direction for them).
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 sc_need_cmd timeout coreutils
@@ -62,7 +75,8 @@ sc_init
 G=$srcdir/tests/golden
 [ -d "$G" ] || sc_die "no directory $G"
 INPUTS="tcpdump-us.pcap tcpdump-ns.pcap dumpcap.pcapng sockcap.pcapng snap60.pcap
-	bigendian.pcap cut.pcap cut.pcapng sll.pcap ifname-ctrl.pcapng hostile.pcapng"
+	bigendian.pcap cut.pcap cut.pcapng sll.pcap ifname-ctrl.pcapng hostile.pcapng
+	modpcap.pcap modpcap-dir.pcap"
 # timestamps are printed with -tt: a time zone with an odd offset must not
 # matter (a POSIX TZ string, so no time zone database is needed)
 export TZ=XST-5:45
@@ -176,6 +190,20 @@ run -r tcpdump-ns.pcap -w "$SC_TMP/copy-ns.pcap" --nano
 check "-r tcpdump-ns.pcap -w FILE --nano" /dev/null "" 0
 cmp -s "$G/tcpdump-ns.pcap" "$SC_TMP/copy-ns.pcap" ||
 	sc_fail "-r tcpdump-ns.pcap -w FILE --nano: the copy differs from the original"
+
+# Modified pcap into pcap: the same bytes as tcpdump's copy, with the snap
+# length libpcap gives such a file (14 more, for a made-up Ethernet header).
+run -r modpcap.pcap -w "$SC_TMP/copy-mod.pcap"
+check "-r modpcap.pcap -w FILE" /dev/null "" 0
+od -A n -t u4 -j 16 -N 4 "$SC_TMP/copy-mod.pcap" >"$SC_TMP/snap.txt"
+sc_check_eq "modpcap.pcap: the snap length of its pcap copy" 262158 "$(tr -d ' ' <"$SC_TMP/snap.txt")"
+cmp -s -i 24 "$G/tcpdump-us.pcap" "$SC_TMP/copy-mod.pcap" ||
+	sc_fail "-r modpcap.pcap -w FILE: the records differ from tcpdump-us.pcap's"
+# ... and into pcapng: the directions go into epb_flags.
+run -r modpcap-dir.pcap -w "$SC_TMP/copy-mod.pcapng"
+check "-r modpcap-dir.pcap -w FILE.pcapng" /dev/null "" 0
+run -r "$SC_TMP/copy-mod.pcapng" -tt -n
+check "the pcapng copy of modpcap-dir.pcap" "$G/modpcap-dir.pcap.out" "" 0
 
 # pcapng to pcapng keeps interface names and directions.
 for f in sockcap.pcapng dumpcap.pcapng; do

@@ -599,8 +599,12 @@ static unsigned int boundaries(const uint8_t *d, size_t n, bool ng, bool swap, s
 			       bool *is_pkt, unsigned int max)
 {
 	unsigned int k = 0;
-	size_t at = ng ? 0 : 24;
+	size_t at = ng ? 0 : 24, rec = 16;
 
+	/* modified pcap: 8 more bytes in every record header */
+	if (!ng && n >= 4 &&
+	    (!memcmp(d, "\x34\xcd\xb2\xa1", 4) || !memcmp(d, "\xa1\xb2\xcd\x34", 4)))
+		rec = 24;
 	if (!ng)
 		out[k] = 24, is_pkt[k++] = false;
 	while (at < n && k < max) {
@@ -625,7 +629,7 @@ static unsigned int boundaries(const uint8_t *d, size_t n, bool ng, bool swap, s
 			at += v;
 		} else {
 			is_pkt[k] = true;
-			at += 16 + v;
+			at += rec + v;
 		}
 		out[k++] = at;
 	}
@@ -759,6 +763,120 @@ static void test_swapped_pcap(void)
 					 PF_PCAP);
 		}
 	}
+	free(g);
+}
+
+/* A modified pcap record: the classic header, then what recvfrom() said. */
+static void mod_rec(struct bld *b, uint32_t sec, uint32_t usec, uint32_t caplen, uint32_t len,
+		    uint32_t ifindex, uint16_t protocol, uint8_t pkttype, const void *data)
+{
+	uint8_t tail[2] = { pkttype, 0xee }; /* the padding byte means nothing */
+
+	b32(b, sec);
+	b32(b, usec);
+	b32(b, caplen);
+	b32(b, len);
+	b32(b, ifindex);
+	b16(b, protocol);
+	b_bytes(b, tail, 2);
+	b_bytes(b, data, caplen);
+}
+
+/*
+ * Modified pcap (magic 0xa1b2cd34), as libpcap reads it: 24-byte record
+ * headers, microseconds, and an Ethernet file's snap length 14 larger. The
+ * packet type gives the direction, unless the interface index is 0 (the
+ * writer knew nothing: editcap writes zeros) or the type has none.
+ */
+static void test_modified_pcap(void)
+{
+	static const struct {
+		uint32_t ifindex;
+		uint8_t pkttype;
+		uint32_t flags;
+	} recs[] = {
+		{ 2, PACKET_HOST, PF_DIR_IN | PF_RX_UNICAST },
+		{ 2, PACKET_OUTGOING, PF_DIR_OUT },
+		{ 7, PACKET_BROADCAST, PF_DIR_IN | PF_RX_BROADCAST },
+		{ 7, PACKET_MULTICAST, PF_DIR_IN | PF_RX_MULTICAST },
+		{ 2, PACKET_OTHERHOST, PF_DIR_IN | PF_RX_PROMISC },
+		{ 0, PACKET_OUTGOING, 0 }, /* no interface: nothing known */
+		{ 0, PACKET_HOST, 0 },	   /* editcap's zeros */
+		{ 2, PACKET_LOOPBACK, 0 }, /* no direction */
+		{ 2, 200, 0 },		   /* not a packet type */
+		{ 0xffffffffu, PACKET_OUTGOING, PF_DIR_OUT },
+	};
+	const unsigned int nrecs = sizeof(recs) / sizeof(recs[0]);
+	static struct bld b;
+	struct got *g = calloc(1, sizeof(*g));
+
+	for (int be = 0; be < 2; be++) {
+		b.len = 0;
+		b.be = be;
+		pcap_hdr(&b, 0xa1b2cd34u, 96, 1);
+		for (unsigned int i = 0; i < nrecs; i++)
+			mod_rec(&b, 1700000000 + i, 999999 - i, i == 3 ? 0 : 10 + i, 60 + i,
+				recs[i].ifindex, 0x0008, recs[i].pkttype, PAYLOAD + i);
+		read_mem(b.d, b.len, g);
+		CHECK(g->open_rc == 0 && g->rc == 0 && g->n == nrecs,
+		      "modified pcap %s-endian: %d %d %u '%s'", be ? "big" : "little", g->open_rc,
+		      g->rc, g->n, g->r.errbuf);
+		CHECK(g->r.fmt == PF_PCAP && g->r.modified, "modified pcap: format %d, modified %d",
+		      g->r.fmt, g->r.modified);
+		CHECK(g->r.swapped == (be != host_be()), "modified pcap: swapped flag");
+		CHECK(g->r.nifs == 1 && g->r.ifs[0].linktype == 1 && g->r.ifs[0].snaplen == 110,
+		      "modified pcap: linktype %u, snaplen %u (96 + 14)", g->r.ifs[0].linktype,
+		      g->r.ifs[0].snaplen);
+		for (unsigned int i = 0; i < g->n && i < nrecs; i++) {
+			uint32_t caplen = i == 3 ? 0 : 10 + i;
+
+			CHECK(g->p[i].ts_ns ==
+				      (1700000000ull + i) * 1000000000 + (999999ull - i) * 1000,
+			      "modified pcap: packet %u: ts %llu", i,
+			      (unsigned long long)g->p[i].ts_ns);
+			CHECK(g->p[i].caplen == caplen && g->p[i].len == 60 + i &&
+				      !memcmp(g->p[i].data, PAYLOAD + i, caplen),
+			      "modified pcap: packet %u: caplen %u, len %u or data", i,
+			      g->p[i].caplen, g->p[i].len);
+			CHECK(g->p[i].iface == 0 && g->p[i].flags == recs[i].flags,
+			      "modified pcap: packet %u (ifindex %u, type %u): iface %u, flags "
+			      "0x%x "
+			      "(want 0x%x)",
+			      i, recs[i].ifindex, recs[i].pkttype, g->p[i].iface, g->p[i].flags,
+			      recs[i].flags);
+		}
+		got_free(g);
+		sweep_truncation("modified pcap", b.d, b.len, false, be != host_be(), NULL,
+				 PF_PCAP);
+	}
+
+	/* other link types keep their snap length, and 0 (none) stays 0 */
+	for (int lt = 0; lt < 2; lt++) {
+		b.len = 0;
+		b.be = host_be();
+		pcap_hdr(&b, 0xa1b2cd34u, lt ? 0 : 96, lt ? 1 : 113);
+		mod_rec(&b, 1, 2, 16, 16, 3, 0x0008, PACKET_HOST, PAYLOAD);
+		read_mem(b.d, b.len, g);
+		CHECK(g->open_rc == 0 && g->n == 1 && g->rc == 0 &&
+			      g->r.ifs[0].snaplen == (lt ? 0u : 96u) &&
+			      g->p[0].flags == (PF_DIR_IN | PF_RX_UNICAST),
+		      "modified pcap, link type %u, snaplen %d: %d %u %d, snaplen %u, flags 0x%x",
+		      lt ? 1 : 113, lt ? 0 : 96, g->open_rc, g->n, g->rc, g->r.ifs[0].snaplen,
+		      g->n ? g->p[0].flags : 0);
+		got_free(g);
+	}
+
+	/* a record header cut short: the packet before it, then an error */
+	b.len = 0;
+	b.be = host_be();
+	pcap_hdr(&b, 0xa1b2cd34u, 96, 1);
+	mod_rec(&b, 1, 2, 16, 16, 3, 0x0008, PACKET_HOST, PAYLOAD);
+	mod_rec(&b, 1, 2, 16, 16, 3, 0x0008, PACKET_HOST, PAYLOAD);
+	read_mem(b.d, b.len - 16 - 4, g);
+	CHECK(g->open_rc == 0 && g->n == 1 && g->rc == -EINVAL && strstr(g->r.errbuf, "truncated"),
+	      "modified pcap cut in a record header: %d %u %d '%s'", g->open_rc, g->n, g->rc,
+	      g->r.errbuf);
+	got_free(g);
 	free(g);
 }
 
@@ -1390,6 +1508,7 @@ int main(void)
 	for (int fmt = PF_PCAP; fmt <= PF_PCAPNG; fmt++)
 		test_truncation(fmt);
 	test_swapped_pcap();
+	test_modified_pcap();
 	test_swapped_pcapng();
 	test_other_blocks();
 	test_sections();
