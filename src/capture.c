@@ -244,8 +244,9 @@ static int open_socket(struct capture *c, const struct capture_opts *o, struct c
 	 * Protocol 0 receives nothing until bind(), so the filter is in place
 	 * before the first packet can arrive.
 	 */
-	ci->sock = socket(AF_PACKET,
-			  (c->link == CAPTURE_LINK_COOKED ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC, 0);
+	ci->sock =
+		socket(AF_PACKET,
+		       (c->link == CAPTURE_LINK_COOKED ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC, 0);
 	if (ci->sock < 0) {
 		err = -errno;
 		sc_err("packet socket: %s", strerror(errno));
@@ -278,6 +279,7 @@ static int open_socket(struct capture *c, const struct capture_opts *o, struct c
 			sc_err("packet ring of %zu bytes: %s", o->pkt_ring_bytes, strerror(-err));
 			return err;
 		}
+		ci->pring.iface = (uint32_t)(ci - c->ifs);
 	}
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);
@@ -476,7 +478,6 @@ int capture_poll(struct capture *c, int timeout_ms)
 		}
 		if (!ci->pring.map)
 			continue;
-		c->cur_if = i;
 		got = pring_read(&ci->pring, c->on_packet, c->arg);
 		if (got < 0)
 			return got;

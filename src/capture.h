@@ -93,7 +93,6 @@ struct capture {
 	struct ring_buffer *rb;
 	struct capture_if ifs[CAPTURE_MAX_IFS];
 	unsigned int nifs;
-	unsigned int cur_if; /* the interface whose packets on_packet gets now */
 	enum capture_link link; /* every interface's */
 	int (*on_record)(void *arg, const struct sc_record *r);
 	int (*on_packet)(void *arg, const struct ring_pkt *p);

@@ -217,3 +217,12 @@ void filter_free(struct filter *f)
 	free(f->expr);
 	memset(f, 0, sizeof(*f));
 }
+
+int filter_show(const struct filter *f, int dflag)
+{
+	if (dflag == 1)
+		filter_dump_classic(f, stdout);
+	else if (filter_dump_ebpf(f, stdout))
+		return EXIT_FAILURE;
+	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

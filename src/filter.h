@@ -9,7 +9,7 @@
 #include <linux/filter.h>
 
 struct filter {
-	char *expr;		  /* the expression, as given */
+	char *expr;		   /* the expression, as given */
 	struct sock_filter *insns; /* classic BPF, as pcap_compile made it */
 	unsigned int len;
 	int linktype; /* the link type the program was compiled for, as asked */
@@ -37,9 +37,10 @@ int filter_compile(struct filter *f, const char *expr, const char *ifname, int l
 void filter_dump_classic(const struct filter *f, FILE *out);
 /* -dd: the eBPF program that runs it in the kernel (as loaded with -w or not). */
 int filter_dump_ebpf(const struct filter *f, FILE *out);
+/* -d (dflag 1) or -dd (2) on stdout: EXIT_SUCCESS or EXIT_FAILURE. */
+int filter_show(const struct filter *f, int dflag);
 /* The snap length for a packet of a file (user space, libpcap's interpreter). */
-uint32_t filter_match(const struct filter *f, const uint8_t *data, uint32_t caplen,
-		      uint32_t len);
+uint32_t filter_match(const struct filter *f, const uint8_t *data, uint32_t caplen, uint32_t len);
 /*
  * Does the program read what only the kernel knows of a packet (direction,
  * interface, a tag taken out of the frame: "inbound", "ifindex")? libpcap's

@@ -84,3 +84,18 @@ int iface_list(void)
 	if_freenameindex(all);
 	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+
+const char *iface_name(uint32_t ifindex, void *names)
+{
+	struct iface_names *n = names;
+	__typeof__(n->slot[0]) *slot = &n->slot[ifindex % 64];
+
+	if (slot->ifindex != ifindex || !slot->name[0]) {
+		slot->ifindex = ifindex;
+		if (!if_indextoname(ifindex, slot->name)) {
+			slot->name[0] = 0;
+			return NULL;
+		}
+	}
+	return slot->name;
+}

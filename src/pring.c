@@ -85,7 +85,8 @@ int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsig
  */
 static void put_tag_back(struct pring *r, const struct tpacket3_hdr *h, struct ring_pkt *p)
 {
-	uint16_t tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+	uint16_t tpid =
+		h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
 	uint8_t tag[VLAN_HLEN] = { tpid >> 8, tpid & 0xff, h->hv1.tp_vlan_tci >> 8,
 				   h->hv1.tp_vlan_tci & 0xff };
 	uint8_t *d = r->scratch;
@@ -136,15 +137,13 @@ long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p),
 	long n = 0;
 
 	for (;;) {
-		struct tpacket_block_desc *b =
-			(void *)(r->map + (size_t)r->cur * r->block_size);
+		struct tpacket_block_desc *b = (void *)(r->map + (size_t)r->cur * r->block_size);
 		const uint8_t *pos;
 		uint32_t num;
 		int stop = 0;
 
 		/* the status is the kernel's release store; read it before the packets */
-		if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) &
-		      TP_STATUS_USER))
+		if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
 			break;
 		num = b->hdr.bh1.num_pkts;
 		pos = (const uint8_t *)b + b->hdr.bh1.offset_to_first_pkt;
@@ -157,6 +156,7 @@ long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p),
 				.caplen = h->tp_snaplen,
 				.len = h->tp_len,
 				.ifindex = sll->sll_ifindex,
+				.iface = r->iface,
 				.pkttype = sll->sll_pkttype,
 				.data = pos + h->tp_mac,
 			};

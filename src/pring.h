@@ -11,6 +11,7 @@ struct ring_pkt {
 	uint64_t ts_ns; /* UTC */
 	uint32_t caplen, len;
 	uint32_t ifindex;
+	uint32_t iface; /* the capture's number of the ring's interface */
 	uint8_t pkttype;
 	const uint8_t *data;
 };
@@ -28,6 +29,7 @@ struct pring {
 	 * stripped VLAN tags are not put back (as libpcap's).
 	 */
 	int cooked;
+	uint32_t iface; /* what its packets say in ring_pkt.iface */
 };
 
 /* Bytes of the LINKTYPE_LINUX_SLL2 header. */
@@ -36,8 +38,8 @@ struct pring {
 /*
  * Size the ring for about `bytes` of memory with blocks large enough for a
  * frame of snaplen bytes, set it up on the (not yet bound) socket and map
- * it; cooked: see struct pring. Blocks that are only partly filled are handed over after timeout_ms.
- * 0 or a negative errno; prints nothing.
+ * it; cooked: see struct pring. Blocks that are only partly filled are handed over after
+ * timeout_ms. 0 or a negative errno; prints nothing.
  */
 int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsigned int timeout_ms,
 		int cooked);

@@ -5,8 +5,15 @@
 
 #include <stdbool.h>
 
+#include "options.h"
 #include "pcapfile.h"
 #include "sockcap.h"
+
+/*
+ * -r: read opt->rfile, print its lines or copy it (-w), as the options
+ * say. EXIT_SUCCESS, or EXIT_FAILURE after one line on stderr.
+ */
+int read_file(struct options *opt);
 
 /* The record of a file's packet could not be decoded: name its link type. */
 #define READ_UNDECODED (-1)

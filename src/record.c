@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* \summary: the record of a capture file's packet, for -r and its fuzzer */
+#include <string.h>
+
+#include "parse.h"
+#include "print.h"
+#include "read.h"
+
+static uint16_t get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc_record *r,
+		bool *by_index)
+{
+	unsigned int lt = rd->ifs[p->iface].linktype;
+
+	memset(r, 0, sizeof(*r));
+	r->ts_ns = p->ts_ns;
+	r->ifindex = p->iface + 1;
+	r->pkttype = pf_pkttype_from_flags(p->flags);
+	*by_index = false;
+	if (lt == PF_LINKTYPE_ETHERNET) {
+		sc_parse_frame(p->data, p->caplen, p->len, r);
+	} else if (lt == PF_LINKTYPE_RAW) {
+		uint8_t v = p->caplen ? p->data[0] >> 4 : 0;
+
+		sc_parse_packet_net(p->data, p->caplen, p->len,
+				    v == 4   ? 0x0800
+				    : v == 6 ? 0x86dd
+					     : 0,
+				    r);
+	} else if (lt == PF_LINKTYPE_LINUX_SLL2 && p->caplen >= 20) {
+		*by_index = true;
+		r->ifindex = get_be32(p->data + 4);
+		r->pkttype = p->data[10];
+		sc_parse_packet_net(p->data + 20, p->caplen - 20, p->len - 20, get_be16(p->data),
+				    r);
+	} else if (lt == PF_LINKTYPE_LINUX_SLL && p->caplen >= 16) {
+		uint16_t type = get_be16(p->data);
+
+		r->pkttype = type < 0x100 ? type : SC_PKTTYPE_UNKNOWN;
+		sc_parse_packet_net(p->data + 16, p->caplen - 16, p->len - 16,
+				    get_be16(p->data + 14), r);
+	} else {
+		r->wire_len = p->len;
+		return READ_UNDECODED;
+	}
+	return 0;
+}
