@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "capture.h"
+#include "linktype.h"
 #include "cbpf.h"
 #include "sockcap.bpf.skel.h"
 #include "util.h"
@@ -177,7 +178,7 @@ static int attach_expression(struct capture *c, const struct capture_opts *o, in
 		.prog_array_fd = bpf_map__fd(c->skel->maps.next),
 		.slot = SC_SLOT_PARSER,
 		/* compiled for LINUX_SLL2 on "any", as libpcap does */
-		.link = c->link == CAPTURE_LINK_COOKED ? CBPF_LINK_SLL2 : CBPF_LINK_AS_IS,
+		.link = link_info(c->link)->xlat,
 		.flags = CBPF_F_COUNT_SEEN,
 		.seen_map_fd = bpf_map__fd(c->skel->maps.counters),
 		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),

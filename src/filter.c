@@ -18,6 +18,7 @@
 
 #include "cbpf.h"
 #include "filter.h"
+#include "linktype.h"
 #include "sockcap.h"
 #include "util.h"
 
@@ -94,8 +95,7 @@ int filter_compile(struct filter *f, const char *expr, const char *ifname, int l
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
 	pcap_t *p = NULL;
-	/* LINKTYPE_RAW is libpcap's DLT_RAW; the others here are the same */
-	int dlt = linktype == 101 ? DLT_RAW : linktype, err = 0;
+	int dlt = linktype_to_dlt(linktype), err = 0;
 
 	memset(f, 0, sizeof(*f));
 	if (ifname) {
@@ -167,7 +167,7 @@ int filter_dump_ebpf(const struct filter *f, FILE *out)
 	 */
 	struct cbpf_opts o = {
 		.mode = CBPF_CHAIN,
-		.link = f->linktype == 276 ? CBPF_LINK_SLL2 : CBPF_LINK_AS_IS, /* LINUX_SLL2 */
+		.link = linktype_xlat(f->linktype),
 		.flags = CBPF_F_COUNT_SEEN,
 		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),
 	};

@@ -18,6 +18,7 @@
 #include "dump.h"
 #include "filter.h"
 #include "iface.h"
+#include "linktype.h"
 #include "options.h"
 #include "out.h"
 #include "pcapfile.h"
@@ -29,16 +30,6 @@
 
 /* A quiet link still shows each packet within this many milliseconds. */
 #define POLL_MS 50
-
-/* What a capture's files say of its link: the LINKTYPE, and its names. */
-static const struct {
-	unsigned int linktype;
-	const char *name, *desc;
-} links[] = {
-	[CAPTURE_LINK_ETHER] = { PF_LINKTYPE_ETHERNET, "EN10MB", "Ethernet" },
-	[CAPTURE_LINK_RAW] = { PF_LINKTYPE_RAW, "RAW", "Raw IP" },
-	[CAPTURE_LINK_COOKED] = { PF_LINKTYPE_LINUX_SLL2, "LINUX_SLL2", "Linux cooked v2" },
-};
 
 /* One live capture: what it prints, writes and counts. */
 struct session {
@@ -277,7 +268,8 @@ static int prepare(struct session *s)
 		return -EINVAL;
 	if (opt->expr) {
 		/* before the privilege check: a bad expression is reported to anyone */
-		if (filter_compile(&s->filt, opt->expr, opt->ifnames[0], links[s->link].linktype,
+		if (filter_compile(&s->filt, opt->expr, opt->ifnames[0],
+				   link_info(s->link)->linktype,
 				   opt->wfile ? opt->snaplen : MAX_SNAPLEN))
 			return -EINVAL;
 		if (opt->dflag)
@@ -336,7 +328,7 @@ static int start_output(struct session *s)
 		snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "", opt->ifnames[i]);
 		ifc[i] = (struct pf_iface){
 			.name = opt->ifnames[i],
-			.linktype = links[s->link].linktype,
+			.linktype = link_info(s->link)->linktype,
 			.snaplen = opt->snaplen,
 		};
 	}
@@ -351,7 +343,7 @@ static int start_output(struct session *s)
 		return -EIO;
 	s->dumping = true;
 	fprintf(stderr, "sockcap: listening on %s, link-type %s (%s), snapshot length %u bytes\n",
-		names, links[s->link].name, links[s->link].desc, opt->snaplen);
+		names, link_info(s->link)->name, link_info(s->link)->desc, opt->snaplen);
 	return 0;
 }
 

@@ -16,11 +16,13 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "linktype.h"
 #include "pring.h"
 
 #define VLAN_HLEN 4
@@ -71,7 +73,7 @@ int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsig
 	r->block_nr = req.tp_block_nr;
 	r->snaplen = snaplen;
 	r->cooked = cooked;
-	r->scratch = malloc((size_t)snaplen + (cooked ? PRING_SLL2_LEN : VLAN_HLEN));
+	r->scratch = malloc((size_t)snaplen + (cooked ? SLL2_HDR_LEN : VLAN_HLEN));
 	if (!r->scratch) {
 		pring_free(r);
 		return -ENOMEM;
@@ -109,27 +111,21 @@ static void put_tag_back(struct pring *r, const struct tpacket3_hdr *h, struct r
  */
 static void put_sll2(struct pring *r, const struct sockaddr_ll *sll, struct ring_pkt *p)
 {
-	uint8_t *d = r->scratch;
-	uint32_t ifindex = (uint32_t)sll->sll_ifindex;
-	uint8_t halen = sll->sll_halen < 8 ? sll->sll_halen : 8;
-	uint32_t caplen = p->caplen + PRING_SLL2_LEN;
+	struct sll2 h = {
+		.proto = ntohs(sll->sll_protocol),
+		.ifindex = (uint32_t)sll->sll_ifindex,
+		.hatype = sll->sll_hatype,
+		.pkttype = sll->sll_pkttype,
+		.halen = sll->sll_halen,
+	};
+	uint32_t caplen = p->caplen + SLL2_HDR_LEN;
 
-	memcpy(d, &sll->sll_protocol, 2); /* network order already */
-	d[2] = d[3] = 0;
-	d[4] = ifindex >> 24;
-	d[5] = ifindex >> 16;
-	d[6] = ifindex >> 8;
-	d[7] = ifindex;
-	d[8] = sll->sll_hatype >> 8;
-	d[9] = sll->sll_hatype & 0xff;
-	d[10] = sll->sll_pkttype;
-	d[11] = sll->sll_halen;
-	memset(d + 12, 0, 8);
-	memcpy(d + 12, sll->sll_addr, halen);
-	memcpy(d + PRING_SLL2_LEN, p->data, p->caplen);
-	p->data = d;
+	memcpy(h.addr, sll->sll_addr, sll->sll_halen < 8 ? sll->sll_halen : 8);
+	sll2_build(r->scratch, &h);
+	memcpy(r->scratch + SLL2_HDR_LEN, p->data, p->caplen);
+	p->data = r->scratch;
 	p->caplen = caplen < r->snaplen ? caplen : r->snaplen;
-	p->len += PRING_SLL2_LEN;
+	p->len += SLL2_HDR_LEN;
 }
 
 long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p), void *arg)

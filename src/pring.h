@@ -32,9 +32,6 @@ struct pring {
 	uint32_t iface; /* what its packets say in ring_pkt.iface */
 };
 
-/* Bytes of the LINKTYPE_LINUX_SLL2 header. */
-#define PRING_SLL2_LEN 20
-
 /*
  * Size the ring for about `bytes` of memory with blocks large enough for a
  * frame of snaplen bytes, set it up on the (not yet bound) socket and map

@@ -2,6 +2,7 @@
 /* \summary: the record of a capture file's packet, for -r and its fuzzer */
 #include <string.h>
 
+#include "linktype.h"
 #include "parse.h"
 #include "print.h"
 #include "read.h"
@@ -9,11 +10,6 @@
 static uint16_t get_be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc_record *r,
@@ -36,12 +32,15 @@ int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc
 				    : v == 6 ? 0x86dd
 					     : 0,
 				    r);
-	} else if (lt == PF_LINKTYPE_LINUX_SLL2 && p->caplen >= 20) {
+	} else if (lt == PF_LINKTYPE_LINUX_SLL2 && p->caplen >= SLL2_HDR_LEN) {
+		struct sll2 h;
+
+		sll2_parse(p->data, &h);
 		*by_index = true;
-		r->ifindex = get_be32(p->data + 4);
-		r->pkttype = p->data[10];
-		sc_parse_packet_net(p->data + 20, p->caplen - 20, p->len - 20, get_be16(p->data),
-				    r);
+		r->ifindex = h.ifindex;
+		r->pkttype = h.pkttype;
+		sc_parse_packet_net(p->data + SLL2_HDR_LEN, p->caplen - SLL2_HDR_LEN,
+				    p->len - SLL2_HDR_LEN, h.proto, r);
 	} else if (lt == PF_LINKTYPE_LINUX_SLL && p->caplen >= 16) {
 		uint16_t type = get_be16(p->data);
 
