@@ -173,16 +173,10 @@ int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum captur
  */
 static int attach_expression(struct capture *c, const struct capture_opts *o, int parser_fd)
 {
-	struct cbpf_opts co = {
-		.mode = CBPF_CHAIN,
-		.prog_array_fd = bpf_map__fd(c->skel->maps.next),
-		.slot = SC_SLOT_PARSER,
-		/* compiled for LINUX_SLL2 on "any", as libpcap does */
-		.link = link_info(c->link)->xlat,
-		.flags = CBPF_F_COUNT_SEEN,
-		.seen_map_fd = bpf_map__fd(c->skel->maps.counters),
-		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),
-	};
+	/* compiled for LINUX_SLL2 on "any", as libpcap does */
+	struct cbpf_opts co =
+		capture_chain_opts(link_info(c->link)->xlat, bpf_map__fd(c->skel->maps.next),
+				   bpf_map__fd(c->skel->maps.counters));
 	char msg[512];
 	__u32 slot = SC_SLOT_PARSER;
 	int err;

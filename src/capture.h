@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cbpf.h"
 #include "pring.h"
 #include "sockcap.h"
 
@@ -49,6 +50,25 @@ enum capture_link {
  * stderr and returns a negative errno.
  */
 int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum capture_link *link);
+
+/*
+ * How the translator builds an expression's program, for a capture and for
+ * -dd alike: counting what it sees in the counters map, then tail-calling
+ * the parser for what it accepts (map fds of -1: not loaded, as -dd shows).
+ */
+static inline struct cbpf_opts capture_chain_opts(enum cbpf_link link, int prog_array_fd,
+						  int counters_fd)
+{
+	return (struct cbpf_opts){
+		.mode = CBPF_CHAIN,
+		.prog_array_fd = prog_array_fd,
+		.slot = SC_SLOT_PARSER,
+		.link = link,
+		.flags = CBPF_F_COUNT_SEEN,
+		.seen_map_fd = counters_fd,
+		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),
+	};
+}
 
 struct capture_opts {
 	const char *const *ifnames;

@@ -17,6 +17,7 @@
 #undef bpf_insn
 
 #include "cbpf.h"
+#include "capture.h"
 #include "filter.h"
 #include "linktype.h"
 #include "sockcap.h"
@@ -165,12 +166,7 @@ int filter_dump_ebpf(const struct filter *f, FILE *out)
 	 * packets to sockcap's own program. The maps do not exist yet: their
 	 * file descriptors show as 0.
 	 */
-	struct cbpf_opts o = {
-		.mode = CBPF_CHAIN,
-		.link = linktype_xlat(f->linktype),
-		.flags = CBPF_F_COUNT_SEEN,
-		.seen_off = __builtin_offsetof(struct sc_counters, sock_seen),
-	};
+	struct cbpf_opts o = capture_chain_opts(linktype_xlat(f->linktype), 0, 0);
 	int rc = cbpf_translate(f->insns, f->len, &o, &insns, &n, err, sizeof(err));
 
 	if (rc) {
