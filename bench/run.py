@@ -1735,6 +1735,14 @@ README_LABEL = {
 }
 
 
+def stat3t(vals, d):
+    """stat3 for the README's table: one value when all runs agree."""
+    v = [x for x in vals if x is not None]
+    if v and fmt(min(v), d) == fmt(max(v), d):
+        return fmt(v[0], d)
+    return stat3(v, d)
+
+
 def table(docs):
     """The rows of README.md's performance table, from saved results."""
     L = ["| | runs | captured | sender rate | capture CPU per packet |\n", "|---|---|---|---|---|\n"]
@@ -1750,7 +1758,7 @@ def table(docs):
             if c == "e":
                 capt = "-"
             else:
-                capt = stat3([x.get("captured") for x in g], 2).replace(" (", " % (", 1)
+                capt = stat3t([x.get("captured") for x in g], 2).replace(" (", " % (", 1)
                 if "%" not in capt and capt != "-":
                     capt += " %"
                 if mode == "filter":
@@ -1758,17 +1766,17 @@ def table(docs):
                 drops = [x.get("dropped") for x in g if x.get("dropped") is not None]
                 if drops and max(drops) == 0:
                     capt += ", 0 dropped"
-            us = "-" if c == "e" else stat3([x.get("us") for x in g], 3) + " µs"
+            us = "-" if c == "e" else stat3t([x.get("us") for x in g], 3) + " µs"
             if mode == "filter" and c != "e":
-                us = stat3([x.get("cpu") for x in g], 3) + " s in all"
+                us = stat3t([x.get("cpu") for x in g], 3) + " s in all"
             L.append("| %s%s, %s | %d | %s | %s | %s |\n" % (
-                name, MODE_TAG[mode], date, n, capt, stat3([x.get("rel") for x in g], 3), us))
+                name, MODE_TAG[mode], date, n, capt, stat3t([x.get("rel") for x in g], 3), us))
     for doc in docs:
         lab = {c["case"]: c["label"] for c in doc["cases"]}
         for a, b in PAIRS[doc["mode"]]:
             L.append("\n%s%s: sender rate with `%s` / with `%s` in the same run, median (range) "
                      "over %d runs: %s\n" % (doc["started"][:10], MODE_TAG[doc["mode"]], lab[a], lab[b],
-                                            len(doc["runs"]), stat3(pair_ratios(doc, a, b), 2)))
+                                            len(doc["runs"]), stat3t(pair_ratios(doc, a, b), 2)))
     return "".join(L)
 
 
