@@ -6,6 +6,7 @@
 #	. "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 #	sc_need_root                  # live tests: exit 77 unless root
 #	sc_need_cmd tcpdump tcpdump   # command, Debian package that has it
+#	sc_init                       # set -u, SOCKCAP, SC_TMP, the traps
 #	... checks with sc_fail / sc_check_eq ...
 #	sc_done
 #
@@ -16,11 +17,13 @@
 # timeout(1) and remembers both pids; everything it creates is named with
 # SC_TAG (unique per run) and lives under SC_TMP. An EXIT trap stops the
 # processes (by pid), deletes the namespaces and removes SC_TMP.
-
-set -u
+#
+# Sourcing this file only defines functions and variables: sc_init does the
+# setup (set -u, finding sockcap, SC_TMP, the traps).
 
 : "${srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-SC_NAME=$(basename "$0" .sh)
+SC_NAME=${0##*/}
+SC_NAME=${SC_NAME%.sh}
 SC_TAG=sct$$
 SC_FAILS=0
 # Each sockcap or tcpdump run is bounded by this many seconds; readiness,
@@ -160,6 +163,8 @@ sc_cleanup() {
 }
 
 sc_init() {
+	set -u
+	sc_find_sockcap
 	SC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$SC_TAG.XXXXXX") ||
 		sc_die "cannot create a temporary directory"
 	trap 'rc=$?; sc_cleanup $rc; exit $rc' EXIT
@@ -655,7 +660,6 @@ sc_tg() {
 	fi
 }
 
-sc_find_sockcap
 
 # --------------------------------------------------------------- capture files
 
