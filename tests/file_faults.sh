@@ -42,7 +42,6 @@ ff_cleanup() {
 }
 trap 'rc=$?; ff_cleanup; sc_cleanup $rc; exit $rc' EXIT
 
-sc_write_tg
 sc_quiet_link
 
 PAYLOAD=1400
@@ -60,74 +59,16 @@ unmount() {
 	umount "$1" || sc_fail "umount $1 failed"
 }
 
-# The records of a file, independently of sockcap's reader: format, packet
-# count, bytes after the last complete record, snap length, and the blocks
-# for pcapng ("SHB,IDB(vA),EPB*686,ISB"). A block that is inconsistent
-# (not just cut short) is reported.
-cat >"$SC_TMP/layout.py" <<'EOF'
-import struct, sys
-
-def scan(path):
-    d = open(path, "rb").read()
-    magic, n, blocks, why = d[:4], 0, [], "-"
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        at = 24 if len(d) >= 24 else 0
-        while len(d) - at >= 16:
-            cap = struct.unpack("<I", d[at + 8:at + 12])[0]
-            if at + 16 + cap > len(d):
-                break
-            n += 1
-            at += 16 + cap
-        return "pcap", n, len(d) - at, "-", why
-    if magic != b"\x0a\x0d\x0d\x0a":
-        return "?", 0, len(d), "-", "not-a-capture-file"
-    at = 0
-    while len(d) - at >= 12:
-        btype, blen = struct.unpack("<II", d[at:at + 8])
-        if blen < 12 or blen % 4:
-            why = "bad-block-length-%d-at-%d" % (blen, at)
-            break
-        if at + blen > len(d):
-            break
-        if struct.unpack("<I", d[at + blen - 4:at + blen])[0] != blen:
-            why = "trailing-length-differs-at-%d" % at
-            break
-        if btype == 1:
-            name, o = "", 16
-            while o + 4 <= blen - 4:
-                code, olen = struct.unpack("<HH", d[at + o:at + o + 4])
-                if code == 0:
-                    break
-                if code == 2:
-                    name = d[at + o + 4:at + o + 4 + olen].decode("ascii", "replace")
-                o += 4 + (olen + 3) // 4 * 4
-            b = "IDB(%s)" % name
-        else:
-            b = {0x0a0d0d0a: "SHB", 5: "ISB", 6: "EPB"}.get(btype, "type%d" % btype)
-        if b == "EPB":
-            n += 1
-            if blocks and blocks[-1][0] == "EPB":
-                blocks[-1][1] += 1
-            else:
-                blocks.append(["EPB", 1])
-        else:
-            blocks.append([b, 1])
-        at += blen
-    text = ",".join(b if c == 1 and b != "EPB" else "%s*%d" % (b, c) for b, c in blocks)
-    return "pcapng", n, len(d) - at, text or "-", why
-
-for path in sys.argv[1:]:
-    print(path, *scan(path))
-EOF
-
-# layout FILE: L_FMT, L_N, L_TAIL, L_BLOCKS of FILE; an inconsistent record
-# is a failed check.
+# layout FILE: the records of FILE, independently of sockcap's reader
+# (tests/layout.py): L_FMT, L_N (packets), L_TAIL (bytes after the last
+# complete record), L_BLOCKS (for pcapng, "SHB,IDB(vA),EPB*686,ISB"). A
+# record that is inconsistent (not just cut short) is a failed check.
 layout() {
-	local f why=-
+	local why=-
 	L_FMT='?' L_N=x L_TAIL=x L_BLOCKS=-
 	# (a file, not process substitution: the test VM has no /dev/fd)
-	"$SC_PYTHON" "$SC_TMP/layout.py" "$1" >"$SC_TMP/layout.out" || sc_fail "${1##*/}: the record parser failed"
-	read -r f L_FMT L_N L_TAIL L_BLOCKS why <"$SC_TMP/layout.out"
+	"$SC_PYTHON" "$SC_LAYOUT" "$1" >"$SC_TMP/layout.out" || sc_fail "${1##*/}: the record parser failed"
+	read -r _ L_FMT L_N _ _ _ _ _ L_TAIL _ _ _ L_BLOCKS why <"$SC_TMP/layout.out"
 	[ "$why" = - ] || sc_fail "${1##*/}: $why"
 }
 
@@ -184,30 +125,10 @@ failed_stats() {
 		"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + ${lost:-0}))"
 }
 
-# flood COUNT: COUNT datagrams to a host that is not there (frames for
-# another host on vA); SENT says how many left the sender.
-flood() {
-	local out
-	out=$(sc_tg "$B" flood 198.18.0.99 40000 "$1" 60 "$PAYLOAD") || sc_die "flood sender failed: $out"
-	SENT=$(sed -n -E 's/^sent ([0-9]+) failed ([0-9]+)$/\1/p' <<<"$out")
-	[ -n "$SENT" ] || sc_die "flood sender said '$out'"
-}
-
 # bg_flood NAME: datagrams in the background at a bounded pace (about
 # 10000 a second, fewer in a slow VM) for at most 20 s, until stopped.
-cat >"$SC_TMP/paced.py" <<'EOF'
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-data, end = b"p" * int(sys.argv[1]), time.time() + 20
-for burst in range(4000):
-    if time.time() > end:
-        break
-    for i in range(50):
-        s.sendto(data, ("198.18.0.99", 40000))
-    time.sleep(0.005)
-EOF
 bg_flood() {
-	sc_start "$1" "$B" "" "$SC_PYTHON" "$SC_TMP/paced.py" "$PAYLOAD"
+	sc_start "$1" "$B" "" "$SC_PYTHON" "$srcdir/tests/paced.py" 198.18.0.99 40000 "$PAYLOAD"
 }
 
 size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
@@ -298,7 +219,7 @@ sc_log "SIGKILL mid-flood: $L_N packets, $L_TAIL bytes of a partial record"
 # without any exit, and the file ends on a record boundary.
 f=$SC_TMP/kill2.pcap
 sc_sockcap kill2 "$A" -i vA -w "$f"
-flood 50
+sc_flood 50 "$PAYLOAD"
 sc_wait_for "$SENT packets in the file of a running sockcap" 30 \
 	eval '[ "$(size_of "$f")" -eq $((24 + SENT * REC)) ]'
 sc_signal kill2 KILL
@@ -318,7 +239,7 @@ tmpfs_at "$mnt" size=256k
 for fmt in pcap pcapng; do
 	f=$mnt/full.$fmt
 	sc_sockcap "full$fmt" "$A" -i vA -w "$f"
-	flood 2000
+	sc_flood 2000 "$PAYLOAD"
 	if sc_wait "full$fmt" 60; then
 		sc_check_eq "full disk ($fmt): exit status" 1 "$SC_RC"
 	else
@@ -339,7 +260,7 @@ unmount "$mnt"
 f=$SC_TMP/fsize.pcap
 sc_start fsize "$A" "err:^sockcap: listening on " \
 	bash -c 'ulimit -f 64 && exec "$0" "$@"' "$SOCKCAP" -i vA -w "$f"
-flood 500
+sc_flood 500 "$PAYLOAD"
 if sc_wait fsize 60; then
 	sc_check_eq "ulimit -f 64: exit status" 1 "$SC_RC"
 else
@@ -385,7 +306,7 @@ for c in CapEff CapPrm CapInh CapAmb; do
 	sc_check_eq "-Z nobody: $c" 0000000000000000 "$v"
 done
 # more than 1,000,000 bytes: the second file is made later, also as nobody
-flood 1000
+sc_flood 1000 "$PAYLOAD"
 sc_stop znob TERM
 sc_check_eq "-Z nobody: exit status" 0 "$SC_RC"
 for f in z.pcap z.pcap1; do

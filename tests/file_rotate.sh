@@ -23,7 +23,8 @@
 #  - -s 0 writes snap length 262144 into the file header, -s 100 cuts
 #    packets to 100 bytes.
 # Files are checked by capinfos, by tshark where the content matters, and by
-# a small parser of the records here (record boundaries, sizes, order).
+# a small parser of the records, tests/layout.py (record boundaries, sizes,
+# order).
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 sc_need_root
@@ -34,7 +35,6 @@ sc_need_cmd capinfos tshark
 sc_need_cmd tshark tshark
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
-sc_write_tg
 sc_quiet_link
 
 PAYLOAD=1400
@@ -43,114 +43,16 @@ LIMIT=1000000 # -C 1
 
 # ----------------------------------------------------------------- helpers
 
-# The records of each file, independently of sockcap's reader: one line per
-# file with its format, packet count, first and last timestamp (ns), where
-# the last packet record starts and ends, the file size, the bytes after the
-# last complete record, the snap length, the captured and wire length of the
-# last packet, and for pcapng the blocks in order ("SHB,IDB(vA),EPB*686,ISB").
-cat >"$SC_TMP/layout.py" <<'EOF'
-import struct, sys
-
-def scan(path):
-    d = open(path, "rb").read()
-    r = dict(fmt="?", n=0, first=0, last=0, lstart=0, lend=0, size=len(d),
-             tail=0, snap=0, cap=0, len=0, blocks=[], why="-")
-
-    def packet(start, end, ts, cap, wire):
-        if not r["n"]:
-            r["first"] = ts
-        r["n"] += 1
-        r["last"], r["lstart"], r["lend"], r["cap"], r["len"] = ts, start, end, cap, wire
-
-    def block(name):
-        b = r["blocks"]
-        if name == "EPB" and b and b[-1][0] == "EPB":
-            b[-1][1] += 1
-        else:
-            b.append([name, 1])
-
-    magic = d[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        e = "<" if magic[0] in (0xd4, 0x4d) else ">"
-        ns = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
-        r["fmt"] = "pcap-ns" if ns else "pcap"
-        if len(d) < 24:
-            r["tail"] = len(d)
-            return r
-        r["snap"] = struct.unpack(e + "I", d[16:20])[0]
-        at = 24
-        while len(d) - at >= 16:
-            sec, frac, cap, wire = struct.unpack(e + "IIII", d[at:at + 16])
-            if at + 16 + cap > len(d):
-                break
-            packet(at, at + 16 + cap, sec * 10**9 + frac * (1 if ns else 1000), cap, wire)
-            at += 16 + cap
-        r["tail"] = len(d) - at
-        return r
-    if magic != b"\x0a\x0d\x0d\x0a":
-        r["why"] = "not-a-capture-file"
-        return r
-    r["fmt"], e, at, res = "pcapng", "<", 0, []
-    while at < len(d):
-        if len(d) - at < 12:
-            break
-        if d[at:at + 4] == b"\x0a\x0d\x0d\x0a":
-            e = "<" if d[at + 8:at + 12] == b"\x4d\x3c\x2b\x1a" else ">"
-            res = []
-        btype, blen = struct.unpack(e + "II", d[at:at + 8])
-        if blen < 12 or blen % 4:
-            r["why"] = "bad-block-length-%d-at-%d" % (blen, at)
-            break
-        if at + blen > len(d):
-            break
-        if struct.unpack(e + "I", d[at + blen - 4:at + blen])[0] != blen:
-            r["why"] = "trailing-length-differs-at-%d" % at
-            break
-        body = d[at + 8:at + blen - 4]
-        if btype == 0x0a0d0d0a:
-            block("SHB")
-        elif btype == 1:
-            name, units, o = "", 10**6, 8
-            r["snap"] = struct.unpack(e + "I", body[4:8])[0]
-            while o + 4 <= len(body):
-                code, olen = struct.unpack(e + "HH", body[o:o + 4])
-                if code == 0:
-                    break
-                val = body[o + 4:o + 4 + olen]
-                if code == 2:
-                    name = val.decode("ascii", "replace")
-                elif code == 9:
-                    units = 2**(val[0] & 0x7f) if val[0] & 0x80 else 10**val[0]
-                o += 4 + (olen + 3) // 4 * 4
-            res.append(units)
-            block("IDB(%s)" % name)
-        elif btype == 6:
-            iface, hi, lo, cap, wire = struct.unpack(e + "IIIII", body[:20])
-            ts = ((hi << 32) | lo) * 10**9 // res[iface]
-            packet(at, at + blen, ts, cap, wire)
-            block("EPB")
-        elif btype == 5:
-            block("ISB")
-        else:
-            block("type%d" % btype)
-        at += blen
-    r["tail"] = len(d) - at
-    return r
-
-for path in sys.argv[1:]:
-    r = scan(path)
-    blocks = ",".join(b if n == 1 and b != "EPB" else "%s*%d" % (b, n) for b, n in r["blocks"])
-    print(path, r["fmt"], r["n"], r["first"], r["last"], r["lstart"], r["lend"], r["size"],
-          r["tail"], r["snap"], r["cap"], r["len"], blocks or "-", r["why"])
-EOF
-
 declare -A L_fmt L_n L_first L_last L_lstart L_lend L_snap L_cap L_len L_blocks
 declare -A CI_n
 
 # inspect WHAT FILE...: capinfos must read every file without complaint and
-# count what the parser above counts; every file must end on a record
-# boundary. Fills the L_* and CI_n arrays. (capinfos and the parser run once
-# for all files: each start costs seconds in an emulated VM.)
+# count what layout.py counts; every file must end on a record boundary.
+# Fills CI_n and the L_* arrays with layout.py's fields: format, packets,
+# first and last timestamp, where the last record starts and ends, snap
+# length, captured and wire length of the last packet, pcapng blocks.
+# (capinfos and the parser run once for all files: each start costs seconds
+# in an emulated VM.)
 inspect() {
 	local what=$1 f fmt n first last ls le tail snap cap len blocks why
 	shift
@@ -162,7 +64,7 @@ inspect() {
 	while IFS=$'\t' read -r f n; do
 		CI_n[$f]=$n
 	done <"$SC_TMP/ci.out"
-	"$SC_PYTHON" "$SC_TMP/layout.py" "$@" >"$SC_TMP/layout.out" ||
+	"$SC_PYTHON" "$SC_LAYOUT" "$@" >"$SC_TMP/layout.out" ||
 		sc_die "$what: the record parser failed"
 	while read -r f fmt n first last ls le _ tail snap cap len blocks why; do
 		L_fmt[$f]=$fmt L_n[$f]=$n L_first[$f]=$first L_last[$f]=$last L_lstart[$f]=$ls
@@ -198,16 +100,6 @@ tshark_names() {
 list_dir() {
 	(cd "$1" && LC_ALL=C ls -1 | sort -V) >"$SC_TMP/ls.out"
 	mapfile -t GOT <"$SC_TMP/ls.out"
-}
-
-# flood COUNT: COUNT datagrams of PAYLOAD bytes from B to a host that is
-# not there, so they reach vA as frames for another host; SENT says how
-# many left.
-flood() {
-	local out
-	out=$(sc_tg "$B" flood 198.18.0.99 40000 "$1" 60 "$PAYLOAD") || sc_die "flood sender failed: $out"
-	SENT=$(sed -n -E 's/^sent ([0-9]+) failed ([0-9]+)$/\1/p' <<<"$out")
-	[ -n "$SENT" ] || sc_die "flood sender said '$out'"
 }
 
 # stopped NAME WHAT SENT: NAME was stopped; exit status 0 and the
@@ -269,7 +161,7 @@ RING=(-B 16384)
 d=$SC_TMP/c1
 mkdir "$d"
 sc_sockcap c1 "$A" -i vA "${RING[@]}" -C 1 -w "$d/rot.pcap"
-flood 3000
+sc_flood 3000 "$PAYLOAD"
 sc_stop c1 TERM
 stopped c1 "-C 1" "$SENT"
 list_dir "$d"
@@ -299,7 +191,7 @@ sc_log "-C 1: $SENT packets in ${#GOT[@]} files"
 d=$SC_TMP/w3
 mkdir "$d"
 sc_sockcap w3 "$A" -i vA "${RING[@]}" -C 1 -W 3 -w "$d/rot.pcap"
-flood 4000
+sc_flood 4000 "$PAYLOAD"
 sc_stop w3 TERM
 stopped w3 "-C 1 -W 3" "$SENT"
 list_dir "$d"
@@ -321,7 +213,7 @@ fi
 d=$SC_TMP/ng
 mkdir "$d"
 sc_sockcap ng "$A" -i vA "${RING[@]}" -C 1 -w "$d/rot.pcapng"
-flood 1500
+sc_flood 1500 "$PAYLOAD"
 sc_stop ng TERM
 stopped ng "pcapng -C 1" "$SENT"
 list_dir "$d"
@@ -489,7 +381,7 @@ mkdir "$d"
 sc_sockcap gc "$A" -i vA "${RING[@]}" -G 1 -C 1 -w "$d/gc-%s.pcap"
 total=0
 for _ in 1 2; do
-	flood 2500
+	sc_flood 2500 "$PAYLOAD"
 	total=$((total + SENT))
 	sleep 1.5
 done
@@ -540,7 +432,7 @@ for s in 0 100; do
 	sc_expect_line "-s $s: listening line" \
 		"^sockcap: listening on vA, link-type EN10MB \\(Ethernet\\), snapshot length $want_snap bytes\$" \
 		"$SC_TMP/s$s.err"
-	flood 3
+	sc_flood 3 "$PAYLOAD"
 	sc_stop "s$s" TERM
 	stopped "s$s" "-s $s" "$SENT"
 	inspect "-s $s" "$d/snap.pcap"

@@ -35,7 +35,6 @@ if [ ! -c /dev/net/tun ]; then
 	[ -c /dev/net/tun ] || sc_die "no tun device (/dev/net/tun) and none can be made"
 fi
 sc_init
-sc_write_tg
 
 sc_netns A a
 sc_netns B b
@@ -48,40 +47,11 @@ ip -n "$A" addr add 198.18.1.1/24 dev v1 &&
 	ip -n "$B" addr add 198.18.1.2/24 dev w1 ||
 	sc_die "cannot configure addresses"
 
-# tun0 in A, 198.18.7.1/24: every IPv4 datagram to port 40071 that leaves
-# through it is answered by one coming in, from 198.18.7.2.40072 to
-# 198.18.7.1.40073 with a payload one byte longer. Ends after 300 s at most.
-cat >"$SC_TMP/tun.py" <<'EOF'
-import fcntl, os, select, socket, struct, sys, time
-
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff)
-    s += s >> 16
-    return ~s & 0xffff
-
-fd = os.open("/dev/net/tun", os.O_RDWR)
-fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"tun0", 0x0001 | 0x1000))  # TUNSETIFF: IFF_TUN, IFF_NO_PI
-if os.system("ip addr add 198.18.7.1/24 dev tun0 && ip link set tun0 up"):
-    sys.exit(1)
-print("ready", flush=True)
-end = time.time() + 300
-while time.time() < end:
-    if not select.select([fd], [], [], 1)[0]:
-        continue
-    p = os.read(fd, 65536)
-    if len(p) < 28 or p[0] >> 4 != 4 or p[9] != 17:
-        continue
-    ihl = (p[0] & 15) * 4
-    if struct.unpack("!H", p[ihl + 2:ihl + 4])[0] != 40071:
-        continue
-    payload = p[ihl + 8:] + b"!"
-    u = struct.pack("!HHHH", 40072, 40073, 8 + len(payload), 0) + payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), 7, 0, 64, 17, 0,
-                     socket.inet_aton("198.18.7.2"), socket.inet_aton("198.18.7.1"))
-    os.write(fd, ip[:10] + struct.pack("!H", csum(ip)) + ip[12:] + u)
-EOF
-sc_start tun "$A" "out:^ready" "$SC_PYTHON" "$SC_TMP/tun.py"
+# tun0 in A, 198.18.7.1/24, made and held open by tests/tun.py: every IPv4
+# datagram to port 40071 that leaves through it is answered by one coming
+# in, from 198.18.7.2.40072 to 198.18.7.1.40073 with a payload one byte
+# longer. Ends after 300 s at most.
+sc_start tun "$A" "out:^ready" "$SC_PYTHON" "$srcdir/tests/tun.py"
 
 # ------------------------------------------------------------ 5. errors
 out=$SC_TMP/refused

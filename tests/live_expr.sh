@@ -21,7 +21,6 @@ sc_need_cmd timeout coreutils
 sc_need_cmd tcpdump tcpdump
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
-sc_write_tg
 
 sc_netns NS lo
 # A namespace has its own optmem_max since Linux 6.8; before, the one
@@ -32,7 +31,7 @@ else
 	sc_log "net.core.optmem_max is $(cat /proc/sys/net/core/optmem_max) (the machine's)"
 fi
 
-sc_start srv "$NS" "out:^ready" "$SC_PYTHON" "$SC_TMP/tg.py" serve :: 40099 40001 40002 40003 40011
+sc_start srv "$NS" "out:^ready" "$SC_PYTHON" "$SC_TG" serve :: 40099 40001 40002 40003 40011
 
 sc_sockcap ex "$NS" -i lo 'udp port 40001 or icmp'
 sc_sockcap exw "$NS" -i lo -w "$SC_TMP/exw.pcap" 'udp port 40001 or icmp'

@@ -46,7 +46,6 @@ sc_need_cmd timeout coreutils
 sc_need_cmd tcpdump tcpdump
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
-sc_write_tg
 
 # sockcap's rings: the traffic is a few hundred kilobytes, and some fifty
 # captures with the default 16 MiB would not fit in a small VM
@@ -55,57 +54,14 @@ OTHER_MAC=02:00:00:00:00:04 # B's neighbour 198.18.0.4: nobody has it
 
 # ================================================================ helpers
 
-# Writes $SC_TMP/frames.py BGREGEX FILE OUT [FILE OUT]...: for each pair,
-# tcpdump -n -S -e -xx -r FILE into OUT as one line a packet, "TEXT |
-# BYTES", without the time, BYTES every captured byte in hex (past 160
-# bytes, their number and MD5, to keep diagnostics short); background
-# (multicast listener reports, router solicitations: the kernel sends them
-# on its own timers, so captures started at different moments do not see
-# them alike) and packets matching BGREGEX left out. OUT.n gets the number
-# of packets, all of them. One process for all files (a Python start costs
-# seconds in an emulated VM).
-write_frames_py() {
-	cat >"$SC_TMP/frames.py" <<'EOF'
-import hashlib, re, subprocess, sys
-
-BG = re.compile(r"multicast listener|router solicitation|" + sys.argv[1])
-OK_ERR = re.compile(r"^reading from file .*, link-type EN10MB \(Ethernet\), snapshot length \d+$")
-bad = 0
-args = sys.argv[2:]
-for path, out in zip(args[0::2], args[1::2]):
-    p = subprocess.run(["tcpdump", "-n", "-S", "-e", "-xx", "-r", path],
-                       capture_output=True, text=True)
-    errs = [l for l in p.stderr.splitlines() if l and not OK_ERR.match(l)]
-    if p.returncode or errs:
-        print("tcpdump -r %s: status %d: %s" % (path, p.returncode, " / ".join(errs)[:300]))
-        bad = 1
-    pkts = []
-    for line in p.stdout.splitlines():
-        if line.startswith("\t0x"):
-            pkts[-1][1].append(line.split(":", 1)[1].strip())
-        else:
-            pkts.append([re.sub(r"^[0-9:.]+ ", "", line), []])
-    with open(out, "w") as f:
-        for text, hx in pkts:
-            if BG.search(text):
-                continue
-            hx = " ".join(hx)
-            if len(hx) > 400:
-                raw = hx.replace(" ", "")
-                hx = "%d bytes, MD5 %s" % (len(raw) // 2, hashlib.md5(raw.encode()).hexdigest())
-            f.write("%s | %s\n" % (text.rstrip(), hx))
-    with open(out + ".n", "w") as f:
-        f.write("%d\n" % len(pkts))
-sys.exit(bad)
-EOF
-}
-write_frames_py
-
-# frames FILE OUT [FILE OUT]...: see write_frames_py; a file tcpdump
-# cannot read is a failed check.
+# frames FILE OUT [FILE OUT]...: for each pair, tcpdump -n -S -e -xx -r FILE
+# into OUT as one line a packet, "TEXT | BYTES", background and the
+# warm-up left out, and the number of all packets into OUT.n (see
+# tests/frames.py); a file tcpdump cannot read is a failed check. One
+# process for all files (a Python start costs seconds in an emulated VM).
 frames() {
 	local msg
-	msg=$("$SC_PYTHON" "$SC_TMP/frames.py" "$WARMUP" "$@") || sc_fail "$msg"
+	msg=$("$SC_PYTHON" "$SC_FRAMES" --bg "$WARMUP" "$@") || sc_fail "$msg"
 }
 
 # The warm-up before the traffic (see there), left out of every comparison
@@ -529,8 +485,8 @@ err_like "-F of a missing file" "$SC_TMP/nonexistent" -i vA -F "$SC_TMP/nonexist
 sc_check_eq "-F of a missing file: lines on stderr" 1 "$(sc_lines "$SC_TMP/e.err")"
 
 # ================================================================ capture
-sc_start srvA "$A" "out:^ready" "$SC_PYTHON" "$SC_TMP/tg.py" serve :: 40100 40010 40011 40013 40099
-sc_start srvB "$B" "out:^ready" "$SC_PYTHON" "$SC_TMP/tg.py" serve :: 40002 40001 40005
+sc_start srvA "$A" "out:^ready" "$SC_PYTHON" "$SC_TG" serve :: 40100 40010 40011 40013 40099
+sc_start srvB "$B" "out:^ready" "$SC_PYTHON" "$SC_TG" serve :: 40002 40001 40005
 
 TD=(tcpdump -Z root -U --immediate-mode -B 16384 -n -i vA)
 start tall "${TD[@]}" -w "$SC_TMP/tall.pcap"

@@ -13,10 +13,9 @@ sc_need_cmd timeout coreutils
 sc_need_cmd tcpdump tcpdump
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
-sc_write_tg
 
 sc_netns NS lo
-sc_start srv "$NS" "out:^ready" "$SC_PYTHON" "$SC_TMP/tg.py" serve :: 40002 40001 40011 40009
+sc_start srv "$NS" "out:^ready" "$SC_PYTHON" "$SC_TG" serve :: 40002 40001 40011 40009
 
 sc_tcpdump td "$NS" lo
 sc_sockcap sc "$NS" -i lo

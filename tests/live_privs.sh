@@ -16,7 +16,6 @@ sc_need_cmd timeout coreutils
 sc_need_cmd setpriv util-linux
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
-sc_write_tg
 sc_quiet_link
 
 line_re='^[0-9:.]+ vA P   IP 198\.18\.0\.2\.40000 > 198\.18\.0\.99\.40001: UDP, length 6$'

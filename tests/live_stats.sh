@@ -25,15 +25,6 @@ sc_quiet_link
 FLOOD=${SC_FLOOD:-20000}
 line_re='^[0-9:.]+ vA P   IP 198\.18\.0\.2\.[0-9]+ > 198\.18\.0\.99\.40000: UDP, length 18$'
 
-# flood COUNT: send from B, set SENT to the number of datagrams that left.
-flood() {
-	local out
-	out=$(sc_tg "$B" flood 198.18.0.99 40000 "$1" 60) || sc_die "flood sender failed: $out"
-	SENT=$(sed -n -E 's/^sent ([0-9]+) failed ([0-9]+)$/\1/p' <<<"$out")
-	[ -n "$SENT" ] || sc_die "flood sender said '$out'"
-	sc_log "flood of $1: $out"
-}
-
 only_flood_lines() { # WHAT OUTFILE
 	local n
 	n=$(grep -c -v -E -e "$line_re" "$2")
@@ -44,7 +35,7 @@ only_flood_lines() { # WHAT OUTFILE
 
 # ------------------------------------------------------------ default ring
 sc_sockcap big "$A" -i vA
-flood "$FLOOD"
+sc_flood "$FLOOD"
 sc_wait_for "sockcap to print $SENT lines" 120 sc_has_lines "$SENT" "$SC_TMP/big.out"
 sc_stop big TERM
 sc_check_eq "default ring: exit status after SIGTERM" 0 "$SC_RC"
@@ -64,10 +55,10 @@ cap=$((page / 120))
 burst=$((4 * cap + 100))
 sc_sockcap tiny "$A" -i vA -B 4
 sc_signal tiny STOP
-flood "$burst"
+sc_flood "$burst"
 burst_sent=$SENT
 sc_signal tiny CONT
-flood "$FLOOD"
+sc_flood "$FLOOD"
 total=$((burst_sent + SENT))
 sc_stop tiny TERM
 sc_check_eq "-B 4: exit status after SIGTERM" 0 "$SC_RC"
@@ -85,7 +76,7 @@ sc_log "-B 4: received $SC_RECEIVED, captured $SC_CAPTURED, dropped $SC_DROPPED"
 # Records the kernel submits while sockcap is on its way out must still be
 # read (or the counts would not add up): stop it while datagrams pour in.
 sc_sockcap mid "$A" -i vA
-sc_start midfl "$B" "" "$SC_PYTHON" "$SC_TMP/tg.py" flood 198.18.0.99 40000 2000000 5
+sc_start midfl "$B" "" "$SC_PYTHON" "$SC_TG" flood 198.18.0.99 40000 2000000 5
 sc_wait_for "2000 lines during a flood" 60 sc_has_lines 2000 "$SC_TMP/mid.out"
 sc_alive "${SC_CPID[midfl]}" || sc_log "NOTE: the flood ended before sockcap was stopped"
 sc_stop mid INT
@@ -98,7 +89,7 @@ sc_log "stopped mid-flood: received $SC_RECEIVED, captured $SC_CAPTURED, dropped
 
 # ------------------------------------------------------------ -c in a flood
 sc_sockcap count "$A" -i vA -c 1000
-flood "$FLOOD"
+sc_flood "$FLOOD"
 if sc_wait count; then
 	sc_check_eq "-c 1000: exit status" 0 "$SC_RC"
 else

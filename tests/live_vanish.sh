@@ -29,7 +29,6 @@ sc_need_cmd tshark tshark
 sc_need_cmd tcpdump tcpdump
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
-sc_write_tg
 
 # sockcap checks each binding every 200 ms and is woken at once by the
 # socket's error; the rest is the machine's speed (the 6.1 VM is emulated).

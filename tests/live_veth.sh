@@ -18,7 +18,6 @@ sc_need_cmd timeout coreutils
 sc_need_cmd tcpdump tcpdump
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
-sc_write_tg
 
 sc_netns A a
 sc_netns B b
@@ -54,8 +53,8 @@ else
 	sc_log "NOTE: this kernel cannot create VLAN sub-interfaces ($(head -n 1 "$SC_TMP/vlan.err")); checking tagged frames only"
 fi
 
-sc_start srvA "$A" "out:^ready" "$SC_PYTHON" "$SC_TMP/tg.py" serve :: 40100 40010 40011 40013 40099
-sc_start srvB "$B" "out:^ready" "$SC_PYTHON" "$SC_TMP/tg.py" serve :: 40002 40001 40005 40007
+sc_start srvA "$A" "out:^ready" "$SC_PYTHON" "$SC_TG" serve :: 40100 40010 40011 40013 40099
+sc_start srvB "$B" "out:^ready" "$SC_PYTHON" "$SC_TG" serve :: 40002 40001 40005 40007
 
 sc_tcpdump td "$A" vA
 sc_sockcap sc "$A" -i vA

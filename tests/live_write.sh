@@ -1,7 +1,7 @@
 #!/bin/bash
 # Capture files (-w) from live traffic, checked against tcpdump -w and read
 # back with tools that share no code with sockcap: tcpdump, tshark, capinfos
-# and the pcap/pcapng parser in lib.sh (sc_pf).
+# and the pcap/pcapng parser tests/pcapcheck.py (sc_pf).
 #
 # 1. A veth pair between namespaces A and B carries mixed traffic both ways
 #    (UDP, a TCP connection, ICMP echo, IPv6 UDP and ICMPv6 with neighbour
@@ -41,8 +41,6 @@ sc_need_cmd tshark tshark
 sc_need_cmd capinfos wireshark-common
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
-sc_write_tg
-sc_write_pf
 
 VERSION=$("$SOCKCAP" --version | sed -n -E 's/^sockcap ([^ ]+)$/\1/p')
 [ -n "$VERSION" ] || sc_die "sockcap --version says '$("$SOCKCAP" --version 2>&1)'"
@@ -72,30 +70,13 @@ tool() {
 	fi
 }
 
-# join_frames < tcpdump -e -xx output: one line a packet, "TEXT | BYTES"
-# without the time, BYTES every captured byte in hex (or, past 128 bytes,
-# their number and MD5, to keep diagnostics short); background (multicast
-# listener reports, router solicitations: sent on the kernel's own timers,
-# so not seen alike by captures started at different moments) left out.
-join_frames() {
-	awk '/^\t0x[0-9a-f]+:/ { sub(/^\t0x[0-9a-f]+: +/, ""); line = line sep $0; sep = " "; next }
-		NR > 1 { print line }
-		{ line = $0; sep = "\t" }
-		END { if (NR) print line }' | "$SC_PYTHON" -c '
-import hashlib, sys
-for line in sys.stdin:
-    text, _, hx = line.rstrip("\n").partition("\t")
-    if len(hx) > 320:
-        hx = "%d bytes, MD5 %s" % (len(hx.replace(" ", "")) // 2, hashlib.md5(hx.encode()).hexdigest())
-    print(text.rstrip() + " | " + hx)
-' | sed -E 's/^[0-9:.]+ //' | sc_drop_background
-}
-
-# frames FILE OUT: join_frames of tcpdump -r FILE.
+# frames FILE OUT: tcpdump -n -S -e -xx -r FILE as one line a packet,
+# "TEXT | BYTES", background left out (see tests/frames.py); a file
+# tcpdump cannot read, or complains about, is a failed check (returns 1).
+# FILE "-": tcpdump's output on standard input.
 frames() {
-	: >"$2"
-	tool "tcpdump -r ${1##*/}" "$SC_TMP/frames.raw" tcpdump -n -S -e -xx -r "$1" || return 1
-	join_frames <"$SC_TMP/frames.raw" >"$2"
+	local msg
+	msg=$("$SC_PYTHON" "$SC_FRAMES" "$1" "$2") || { sc_fail "$msg"; return 1; }
 }
 
 # What tshark shows of each packet, tab-separated: 1 interface name, 2 epb
@@ -114,7 +95,7 @@ fields() {
 	tool "tshark -r ${1##*/}" "$2" tshark -r "$1" "${TS_OPTS[@]}"
 }
 
-# Fields of the packets that are not background (as join_frames).
+# Fields of the packets that are not background (as frames).
 fg_fields() { awk -F '\t' '$9 !~ /^(130|131|132|133|143)$/' "$1"; }
 
 # "len cap_len md5" of each foreground packet: the multiset to compare.
@@ -355,8 +336,8 @@ else
 	sc_log "NOTE: this kernel cannot create VLAN sub-interfaces ($(head -n 1 "$SC_TMP/vlan.err")); checking tagged frames only"
 fi
 
-sc_start srvA "$A" "out:^ready" "$SC_PYTHON" "$SC_TMP/tg.py" serve :: 40100 40010 40011 40013 40099
-sc_start srvB "$B" "out:^ready" "$SC_PYTHON" "$SC_TMP/tg.py" serve :: 40002 40001 40005 40007
+sc_start srvA "$A" "out:^ready" "$SC_PYTHON" "$SC_TG" serve :: 40100 40010 40011 40013 40099
+sc_start srvB "$B" "out:^ready" "$SC_PYTHON" "$SC_TG" serve :: 40002 40001 40005 40007
 
 # ================================================================ capture
 T0=$(date +%s%N)
@@ -373,7 +354,7 @@ sc_sockcap pr "$A" -i vA --print -w "$SC_TMP/p.pcapng"
 sc_sockcap prs "$A" -i vA --print -w -
 piped pts pcapng tshark -l -r - "${TS_OPTS[@]}"
 piped ptd pcap tcpdump -l -n -S -e -xx -r -
-piped ppf pcapng "$SC_PYTHON" "$SC_TMP/pf.py" -
+piped ppf pcapng "$SC_PYTHON" "$SC_PCAPCHECK" -
 sc_sockcap lp "$A" -i lo -w "$SC_TMP/lo.pcap"
 sc_sockcap ln "$A" -i lo -w "$SC_TMP/lo.pcapng"
 
@@ -591,7 +572,7 @@ for n in pts ptd ppf; do
 	ptd) # pcap into tcpdump
 		sc_check_eq "ptd: packets tcpdump read from the pipe vs 'packets captured'" \
 			"$W_CAPT" "$(grep -c -v -E '^\s' "$out")"
-		join_frames <"$out" >"$SC_TMP/ptd.frames"
+		frames - "$SC_TMP/ptd.frames" <"$out"
 		sc_same_lines "ptd: -w - | tcpdump -r -: frames vs tcpdump -w" "$SC_TMP/td.frames" "$SC_TMP/ptd.frames"
 		;;
 	ppf) # pcapng into sc_pf: the structure, the statistics block at the end
@@ -718,8 +699,8 @@ if check_wstats w14; then
 	check_file w14 "$SC_TMP/s14.pcap" pcap 14 vA
 fi
 for n in t14 w14; do
-	tcpdump -n -S -e -xx -r "$SC_TMP/${n/w14/s14}.pcap" 2>/dev/null | join_frames |
-		grep -v -F '> 33:33:' >"$SC_TMP/$n.frames"
+	tcpdump -n -S -e -xx -r "$SC_TMP/${n/w14/s14}.pcap" 2>/dev/null |
+		"$SC_PYTHON" "$SC_FRAMES" --bg '> 33:33:' - "$SC_TMP/$n.frames"
 done
 sc_same_lines "w14: frames vs tcpdump -s 14" "$SC_TMP/t14.frames" "$SC_TMP/w14.frames"
 # tcpdump -xx's bytes of a MAC address
@@ -733,15 +714,6 @@ sc_expect_line "w14: the tagged frame coming in: MAC addresses and TPID, no more
 sc_quiet_link
 FLOOD=${SC_FLOOD:-20000}
 fmarker='^IP 198\.18\.0\.2\.[0-9]+ > 198\.18\.0\.99\.40000: UDP, length 18$'
-
-# flood COUNT: send from B; SENT is the number of datagrams that left.
-flood() {
-	local out
-	out=$(sc_tg "$B" flood 198.18.0.99 40000 "$1" 60) || sc_die "flood sender failed: $out"
-	SENT=$(sed -n -E 's/^sent ([0-9]+) failed ([0-9]+)$/\1/p' <<<"$out")
-	[ -n "$SENT" ] || sc_die "flood sender said '$out'"
-	sc_log "flood of $1: $out"
-}
 
 # only_flood NAME FILE: every packet in FILE is one of the flood's.
 only_flood() {
@@ -761,7 +733,7 @@ size_is() { [ "$(file_size "$1")" = "$2" ]; }
 # all, even if the writer falls behind; -w's default of 2 MiB may not).
 T0=$(date +%s%N)
 sc_sockcap fd "$A" -i vA -B 16384 -w "$SC_TMP/fd.pcap"
-flood "$FLOOD"
+sc_flood "$FLOOD"
 sc_wait_for "all $SENT datagrams in the file" 60 size_is "$SC_TMP/fd.pcap" $((24 + 76 * SENT))
 stop_sockcap fd TERM
 T1=$(date +%s%N)
@@ -783,10 +755,10 @@ burst=$((4 * cap + 100))
 T0=$(date +%s%N)
 sc_sockcap ft "$A" -i vA -B 4 -s 1500 -w "$SC_TMP/ft.pcapng"
 sc_signal ft STOP
-flood "$burst"
+sc_flood "$burst"
 burst_sent=$SENT
 sc_signal ft CONT
-flood "$FLOOD"
+sc_flood "$FLOOD"
 total=$((burst_sent + SENT))
 stop_sockcap ft TERM
 T1=$(date +%s%N)
@@ -804,7 +776,7 @@ sc_log "-B 4: received $W_RECV, captured $W_CAPT, dropped $W_DROP"
 # -c 1000 in a flood: exactly 1000 written, the rest counted.
 T0=$(date +%s%N)
 sc_sockcap fc "$A" -i vA -c 1000 -w "$SC_TMP/fc.pcapng"
-flood "$FLOOD"
+sc_flood "$FLOOD"
 if sc_wait fc; then
 	sc_check_eq "fc: exit status with -c 1000" 0 "$SC_RC"
 else
@@ -828,7 +800,7 @@ sc_log "-c 1000: received $W_RECV, dropped $W_DROP, not written $W_NOTW"
 bigger_than() { [ "$(file_size "$1")" -gt "$2" ]; }
 T0=$(date +%s%N)
 sc_sockcap fm "$A" -i vA -B 64 -s 1500 -w "$SC_TMP/fm.pcapng"
-sc_start fmfl "$B" "" "$SC_PYTHON" "$SC_TMP/tg.py" flood 198.18.0.99 40000 100000 5
+sc_start fmfl "$B" "" "$SC_PYTHON" "$SC_TG" flood 198.18.0.99 40000 100000 5
 sc_wait_for "the file to grow during the flood" 60 bigger_than "$SC_TMP/fm.pcapng" 100000
 sc_alive "${SC_CPID[fmfl]}" || sc_log "NOTE: the flood ended before sockcap was stopped"
 stop_sockcap fm INT

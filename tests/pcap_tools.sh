@@ -6,13 +6,17 @@
 # pf_sample.c says it wrote. No network and no privileges needed.
 #
 # Environment: PF_SAMPLE (default: next to this script, else
-# ./tests/pf_sample in the build directory, where automake runs tests).
+# ./tests/pf_sample in the build directory, where automake runs tests),
+# srcdir (the source tree), SC_PYTHON (default python3).
 #
 # Exit status: 0 pass, 1 fail, 77 skip (a tool is missing and we are not
 # root; as root, which CI is, a missing tool fails). Self-contained: it does
-# not need tests/lib.sh, which expects a built sockcap.
+# not use tests/lib.sh, whose sc_init expects a built sockcap.
 set -u
 set -o pipefail
+
+: "${srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+SC_PYTHON=${SC_PYTHON:-python3}
 
 NAME=pcap_tools
 FAILS=0
@@ -44,7 +48,7 @@ check_eq() { # WHAT EXPECTED ACTUAL
 need_cmd capinfos wireshark-common
 need_cmd tshark tshark
 need_cmd tcpdump tcpdump
-need_cmd python3 python3
+need_cmd "$SC_PYTHON" python3
 
 if [ -z "${PF_SAMPLE:-}" ]; then
 	PF_SAMPLE=$(dirname "$0")/pf_sample
@@ -223,58 +227,30 @@ if [ -f "$f" ] && run "tshark pcapng file dissector" tshark -X 'read_format:MIME
 	check_lines "ISB as tshark shows it" "$ISB_WANT"
 fi
 
-# An independent reader of the raw blocks (pcapng 3.1, 4.1, 4.2, 4.6) for
-# what tshark leaves out: the ISB start and end times, as nanoseconds.
-ISB_TIMES_WANT="isb 0 start 1699999999123455788 end 1700000006123462795 recv 1000 drop 7 accept 1000 osdrop 7 deliv 993
-isb 1 start 1699999999123455788 end 1700000006123462795 recv 500 drop 3 accept 500 osdrop 3 deliv 497"
-if [ -f "$f" ] && run "raw ISB parser" python3 - "$f" <<'EOF'; then
-import struct, sys
-
-data = open(sys.argv[1], "rb").read()
-end, at, units = "<", 0, []
-names = {4: "recv", 5: "drop", 6: "accept", 7: "osdrop", 8: "deliv"}
-
-
-def options(body):
-    """(code, value) of the options from body on, up to opt_endofopt"""
-    at = 0
-    while at + 4 <= len(body):
-        code, olen = struct.unpack(end + "HH", body[at:at + 4])
-        if code == 0:
-            return
-        yield code, body[at + 4:at + 4 + olen]
-        at += 4 + (olen + 3) // 4 * 4
-
-
-while at < len(data):
-    if data[at:at + 4] == b"\x0a\x0d\x0d\x0a":
-        end = "<" if data[at + 8:at + 12] == b"\x4d\x3c\x2b\x1a" else ">"
-        units = []
-    btype, blen = struct.unpack(end + "II", data[at:at + 8])
-    if blen < 12 or blen % 4 or at + blen > len(data):
-        sys.exit("bad block at %d" % at)
-    if struct.unpack(end + "I", data[at + blen - 4:at + blen])[0] != blen:
-        sys.exit("trailing length differs at %d" % at)
-    body = data[at + 8:at + blen - 4]
-    if btype == 1:
-        units.append(10**6)
-        for code, val in options(body[8:]):
-            if code == 9:
-                units[-1] = 2**(val[0] & 0x7f) if val[0] & 0x80 else 10**val[0]
-    elif btype == 5:
-        iface = struct.unpack(end + "I", body[0:4])[0]
-        vals = {}
-        for code, val in options(body[12:]):
-            if code in (2, 3):
-                hi, lo = struct.unpack(end + "II", val)
-                vals[code] = ((hi << 32) | lo) * 10**9 // units[iface]
-            elif code in names:
-                vals[code] = struct.unpack(end + "Q", val)[0]
-        print("isb %d start %s end %s %s" % (iface, vals.get(2), vals.get(3),
-              " ".join("%s %s" % (names[c], vals.get(c)) for c in sorted(names))))
-    at += blen
-EOF
-	check_lines "ISB from the raw blocks" "$ISB_TIMES_WANT"
+# The independent reader of the test suite, tests/pcapcheck.py, for what
+# tshark leaves out: the ISB start and end times, as nanoseconds (and the
+# whole file's structure, strictly).
+ISB_TIMES_WANT="isb_starttime 0 1699999999123455788
+isb_endtime 0 1700000006123462795
+isb_ifrecv 0 1000
+isb_ifdrop 0 7
+isb_filteraccept 0 1000
+isb_osdrop 0 7
+isb_usrdeliv 0 993
+isb_starttime 1 1699999999123455788
+isb_endtime 1 1700000006123462795
+isb_ifrecv 1 500
+isb_ifdrop 1 3
+isb_filteraccept 1 500
+isb_osdrop 1 3
+isb_usrdeliv 1 497"
+if [ -f "$f" ]; then
+	if "$SC_PYTHON" "$srcdir/tests/pcapcheck.py" "$f" >"$TMP/pf"; then
+		grep -E '^isb_' "$TMP/pf" >"$TMP/out"
+		check_lines "ISB as tests/pcapcheck.py reads it" "$ISB_TIMES_WANT"
+	else
+		fail "tests/pcapcheck.py ${f##*/}: $(tail -n 1 "$TMP/pf")"
+	fi
 fi
 
 # Written to a pipe and read from one.
