@@ -295,23 +295,12 @@ fi
 # (a rotation by the clock alone puts those stamped just after a second began
 # in the file before); when the third second is over, the capture stops at
 # once, and the packets after it are not written: the limit, not an error.
-cat >"$SC_TMP/paced.py" <<'EOF'
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-data, end = b"p" * int(sys.argv[1]), time.time() + float(sys.argv[3])
-for i in range(int(sys.argv[2])):
-    if time.time() > end:
-        break
-    s.sendto(data, ("198.18.0.99", 40000))
-    if i == 0:
-        print("sending", flush=True)
-    time.sleep(0.005)
-EOF
 d=$SC_TMP/gt
 mkdir "$d"
 # at most 4000 datagrams in at most 20 s: longer than sockcap takes to
 # start (seconds on a busy machine) and three periods
-sc_start gtfl "$B" "out:^sending$" "$SC_PYTHON" "$SC_TMP/paced.py" "$PAYLOAD" 4000 20
+sc_start gtfl "$B" "out:^sending$" "$SC_PYTHON" "$srcdir/tests/paced.py" 198.18.0.99 40000 \
+	"$PAYLOAD" 1 4000 20
 sc_sockcap gt "$A" -i vA "${RING[@]}" -G 1 -W 3 -w "$d/t-%s.pcap"
 if sc_wait gt 30; then
 	t1=$EPOCHREALTIME
