@@ -62,6 +62,13 @@ struct fixture {
 	bool net; /* net_start: records of the packet after the Ethernet header */
 };
 
+/*
+ * The verifier's statistics of the last load (BPF_LOG_STATS): "processed N
+ * insns" is how much of the verifier's budget (a million instructions) the
+ * parser takes; test logs show it for every kernel the tests run on.
+ */
+static char verifier_log[4096];
+
 static int fixture_load(struct fixture *f, size_t ring_bytes, bool net)
 {
 	int err;
@@ -82,6 +89,12 @@ static int fixture_load(struct fixture *f, size_t ring_bytes, bool net)
 	sc_wakeup_settings(ring_bytes, &f->skel->rodata->wakeup_bytes,
 			   &f->skel->rodata->wakeup_check_mask);
 	err = bpf_map__set_max_entries(f->skel->maps.events, ring_bytes);
+	verifier_log[0] = 0;
+	if (!err)
+		err = bpf_program__set_log_buf(f->skel->progs.sockcap_filter, verifier_log,
+					       sizeof(verifier_log));
+	if (!err)
+		err = bpf_program__set_log_level(f->skel->progs.sockcap_filter, 4);
 	if (!err)
 		err = sockcap_bpf__load(f->skel);
 	if (err)
@@ -100,15 +113,22 @@ static void fixture_close(struct fixture *f)
 /* Load the program; on failure says so (a failed check) and returns non-zero. */
 static int fixture_open(struct fixture *f, size_t ring_bytes, bool net)
 {
+	static bool shown[2];
 	int err = fixture_load(f, ring_bytes, net);
+	const char *stats = strstr(verifier_log, "processed ");
 
 	if (err) {
 		FAIL("loading the program%s: %s", net ? " with net_start" : "", strerror(-err));
 		fixture_close(f);
+		return err;
 	}
-	return err;
+	if (stats && !shown[net]) {
+		shown[net] = true;
+		printf("verifier, sockcap_filter%s: %.*s\n", net ? " with net_start" : "",
+		       (int)strcspn(stats, "\n"), stats);
+	}
+	return 0;
 }
-
 
 static int run(struct fixture *f, const void *data, unsigned int len)
 {
@@ -303,8 +323,7 @@ static void malformed(struct fixture *f)
 		ext8(&p, 60);
 	finish_ip6(&p, ip);
 	p.name = "exthdr-deep";
-	check_line(f, &p,
-		   "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
+	check_line(f, &p, "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
 	eth(&p, MAC_B, 0x0800);
 	ip4(&p, 17, 5, 1500, 0);
 	udp(&p, 40000, 9, 18, -1);
