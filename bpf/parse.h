@@ -83,6 +83,10 @@ static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to, __u32 len)
 #define SC_ETH_P_8021Q	0x8100
 #define SC_ETH_P_8021AD 0x88a8
 #define SC_ETH_P_IPV6	0x86dd
+/* IEEE 802.3 clause 3.2.6: a type/length field up to 1500 is a length */
+#define SC_ETH_MAX_LEN 1500
+/* skb->protocol of an 802.3 frame with an LLC header (ETH_P_802_2) */
+#define SC_ETH_P_802_2 0x0004
 
 /* IPv6 extension headers walked before the upper-layer header. */
 #define SC_MAX_EXTHDR 8
@@ -135,6 +139,23 @@ struct sc_tcp {
 
 struct sc_udp {
 	__u16 sport, dport, len, check;
+};
+
+/*
+ * An IPv6 extension header's first 8 bytes: next header and length, then
+ * (a fragment header's, RFC 8200 section 4.5) the fragment offset and
+ * flags and the identification:
+ *
+ * +-------------+----------+-----------------+---+-+
+ * | next header | reserved | fragment offset |res|M|
+ * +-------------+----------+-----------------+---+-+
+ * |                identification                  |
+ * +------------------------------------------------+
+ */
+struct sc_ext6 {
+	__u8 nexthdr, len;
+	__u16 frag;
+	__u32 id;
 };
 
 struct sc_icmp {
@@ -270,6 +291,9 @@ static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off, struct sc_reco
 		r->flags |= SC_F_FRAG;
 		return 0;
 	}
+	/* more fragments at offset 0: the L4 header is here, its data is not */
+	if (r->frag & 0x2000)
+		r->flags |= SC_F_FRAG1;
 	r->layer = sc_l4_layer(ip.proto, 0);
 	if (r->layer == SC_L_NONE) {
 		r->layer = SC_L_IP;
@@ -307,38 +331,52 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_reco
 	/*
 	 * Unrolled: as a real loop, the 6.1 verifier, for a loader without
 	 * CAP_PERFMON, also walks the speculative path past the loop's bound
-	 * and gives up ("sequence of jumps is too complex").
+	 * and gives up ("sequence of jumps is too complex"). Each header
+	 * costs its copy of the body, so the body does the least it can.
 	 */
 #ifdef __bpf__
 #pragma unroll
 #endif
 	for (i = 0; i < SC_MAX_EXTHDR; i++) {
-		__u8 eh[8];
+		struct sc_ext6 eh;
 		__u32 len;
 
 		if (nh != 0 && nh != 43 && nh != 44 && nh != 60 && nh != 51)
 			break;
-		if (sc_load(ctx, off, eh, 8))
+		if (sc_load(ctx, off, &eh, 8))
 			return SC_F_TRUNC;
-		if (nh == 44) {
-			/* fragment header: offset in bits 3..15 of bytes 2-3 */
-			r->frag = ((eh[2] << 8) | eh[3]) & 0xfff8;
+		if (nh == 44)
 			len = 8;
-		} else if (nh == 51) {
-			len = (eh[1] + 2) * 4; /* RFC 4302: 32-bit words */
-		} else {
-			len = (eh[1] + 1) * 8;
-		}
+		else if (nh == 51)
+			len = (eh.len + 2) * 4; /* RFC 4302: 32-bit words */
+		else
+			len = (eh.len + 1) * 8;
 		if (len > r->l4_len)
 			return SC_F_BAD;
 		r->l4_len -= len;
 		off += len;
-		nh = eh[0];
-		if (r->frag) {
-			r->l4proto = nh;
-			r->flags |= SC_F_FRAG;
-			return 0;
+		if (nh == 44) {
+			/*
+			 * A fragment header. The first fragment (an atomic
+			 * one too, RFC 6946) has the upper-layer header, but
+			 * its lengths are those of the whole datagram; a
+			 * later one has none. Each header has its copy of
+			 * this body, so a later fragment is sorted out after
+			 * the walk.
+			 */
+			r->frag = sc_ntohs(eh.frag) & 0xfff8;
+			r->frag_id = sc_ntohl(eh.id);
+			r->frag_len = r->l4_len;
+			r->flags |= SC_F_FRAG1;
 		}
+		nh = eh.nexthdr;
+		if (r->frag)
+			break;
+	}
+	if (r->frag) {
+		r->flags ^= SC_F_FRAG1 | SC_F_FRAG;
+		r->l4proto = nh;
+		return 0;
 	}
 	r->l4proto = nh;
 	if (i == SC_MAX_EXTHDR && (nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 51)) {
@@ -378,9 +416,122 @@ static __always_inline int sc_parse_arp(sc_ctx_t *ctx, __u32 off, struct sc_reco
 	return 0;
 }
 
+/*
+ * A spanning tree BPDU (IEEE 802.1D-2004 clause 9.3; MSTP: IEEE 802.1Q-2005
+ * clause 14.6), len bytes at off by the LLC length:
+ *
+ *  0        2         3      4       5         13          17          25
+ * +--------+---------+------+-------+---------+-----------+-----------+------+
+ * | proto  | version | type | flags | root id | root path | bridge id | port |
+ * | id (0) |         |      |       |  (8)    | cost (4)  |    (8)    | id   |
+ * +--------+---------+------+-------+---------+-----------+-----------+------+
+ *  27       29        31      33       35          36
+ * +--------+---------+-------+--------+-----------+------------+-------
+ * | msg    | max age | hello | fwd    | version 1 | version 3  | MSTP ...
+ * | age    |         | time  | delay  | length    | length     |
+ * +--------+---------+-------+--------+-----------+------------+-------
+ *
+ * Types: 0x00 configuration (35 bytes), 0x80 topology change notification
+ * (4), 0x02 rapid (36 bytes; MSTP and SPB, versions 3 and 4: 102 at least).
+ * A BPDU shorter than its type needs is invalid, as tcpdump says; the
+ * fields tcpdump prints without -v are kept.
+ */
+static __always_inline int sc_parse_stp(sc_ctx_t *ctx, __u32 off, __u32 len, struct sc_record *r)
+{
+	__u8 b[24] SC_ALIGNED;
+	__u8 version, type;
+	__u32 need;
+
+	r->layer = SC_L_STP;
+	if (len < 4)
+		return SC_F_BAD;
+	if (sc_load(ctx, off, b, 4))
+		return SC_F_TRUNC;
+	version = b[2];
+	type = b[3];
+	r->l4.llc.stp.proto = (b[0] << 8) | b[1];
+	r->l4.llc.stp.version = version;
+	r->l4.llc.stp.type = type;
+	/* the versions tcpdump decodes: 802.1D, 802.1w, 802.1s, 802.1aq */
+	if (b[0] || b[1] || version == 1 || version > 4)
+		return 0;
+	if (type == 0)
+		need = 35;
+	else if (type == 2 && version == 2)
+		need = 36;
+	else if (type == 2 && version > 2)
+		need = 102;
+	else
+		return 0; /* a topology change (or unknown type) has no more */
+	if (len < need)
+		return SC_F_BAD;
+	/* flags to port identifier */
+	if (sc_load(ctx, off + 4, b, 23))
+		return SC_F_TRUNC;
+	r->l4.llc.stp.flags = b[0];
+	__builtin_memcpy(r->l4.llc.stp.bridge, &b[13], 8);
+	r->l4.llc.stp.port = (b[21] << 8) | b[22];
+	if (need == 102) {
+		/* MSTP: no version 1 data, and the version 3 data inside */
+		if (sc_load(ctx, off + 35, b, 3))
+			return SC_F_TRUNC;
+		if (b[0] || len < 36 + 2 + ((__u32)b[1] << 8 | b[2]))
+			return SC_F_BAD;
+	}
+	return 0;
+}
+
+/*
+ * The IEEE 802.2 LLC header of an 802.3 frame, r->l4_len bytes at off:
+ *
+ * +------+------+---------+
+ * | DSAP | SSAP | control |  control: 1 byte in U format (low bits 11),
+ * +------+------+---------+  2 (little-endian) in I and S formats
+ *
+ * DSAP's low bit is Individual/Group, SSAP's Command/Response. A UI frame
+ * (control 0x03) between SAPs 0xaa carries a SNAP header (RFC 1042):
+ *
+ * +--------------------+-----------------+
+ * | OUI (3 bytes)      | protocol id (2) |
+ * +--------------------+-----------------+
+ *
+ * and between SAPs 0x42 a spanning tree BPDU.
+ */
+static __always_inline int sc_parse_llc(sc_ctx_t *ctx, __u32 off, struct sc_record *r)
+{
+	__u8 h[8] SC_ALIGNED;
+	__u32 len = r->l4_len;
+
+	r->layer = SC_L_LLC;
+	/* as tcpdump: a length field too short for the header cuts it */
+	if (len < 3 || sc_load(ctx, off, h, 3))
+		return SC_F_TRUNC;
+	r->l4.llc.dsap = h[0];
+	r->l4.llc.ssap = h[1];
+	r->l4.llc.ctrl = h[2];
+	if ((h[2] & 3) != 3) {
+		if (len < 4 || sc_load(ctx, off + 3, &h[3], 1))
+			return SC_F_TRUNC;
+		r->l4.llc.ctrl |= h[3] << 8;
+		return 0;
+	}
+	if (h[2] != 0x03)
+		return 0;
+	if ((h[0] & 0xfe) == 0xaa && (h[1] & 0xfe) == 0xaa) {
+		r->layer = SC_L_SNAP;
+		if (len < 8 || sc_load(ctx, off + 3, &h[3], 5))
+			return SC_F_TRUNC;
+		r->l4.llc.snap.oui = (h[3] << 16) | (h[4] << 8) | h[5];
+		r->l4.llc.snap.pid = (h[6] << 8) | h[7];
+		return 0;
+	}
+	if ((h[0] & 0xfe) == 0x42 && (h[1] & 0xfe) == 0x42)
+		return sc_parse_stp(ctx, off + 3, len - 3, r);
+	return 0;
+}
+
 /* Parse what follows the link-layer header (at off) into r. */
-static __always_inline void sc_parse_l3(sc_ctx_t *ctx, __u32 off, __u16 proto,
-					struct sc_record *r)
+static __always_inline void sc_parse_l3(sc_ctx_t *ctx, __u32 off, __u16 proto, struct sc_record *r)
 {
 	int ret;
 
@@ -398,6 +549,16 @@ static __always_inline void sc_parse_l3(sc_ctx_t *ctx, __u32 off, __u16 proto,
 		ret = 0;
 		/* payload length, as tcpdump prints for unknown ethertypes */
 		r->l4_len = sc_rest(r, off);
+		if (r->flags & SC_F_NOLINK) {
+			/* a cooked capture's 802.3 frame starts at its LLC header */
+			if (proto == SC_ETH_P_802_2)
+				ret = sc_parse_llc(ctx, off, r);
+		} else if (proto <= SC_ETH_MAX_LEN) {
+			/* 802.3: the LLC header and data, unless the frame is shorter */
+			if (proto < r->l4_len)
+				r->l4_len = proto;
+			ret = sc_parse_llc(ctx, off, r);
+		}
 		break;
 	}
 	r->flags |= ret;
@@ -441,10 +602,13 @@ static __always_inline void sc_parse(sc_ctx_t *ctx, struct sc_record *r)
 			return;
 		}
 		r->flags |= SC_F_VLAN_INB;
-		if (ntags == 0)
+		if (ntags == 0) {
 			r->vlan_tci = sc_ntohs(tag[0]);
-		else
+			r->vlan_proto = proto;
+		} else {
 			r->vlan_tci2 = sc_ntohs(tag[0]);
+			r->flags |= SC_F_VLAN2 | (proto == SC_ETH_P_8021AD ? SC_F_VLAN2_AD : 0);
+		}
 		ntags++;
 		proto = sc_ntohs(tag[1]);
 		off += sizeof(tag);
@@ -481,7 +645,7 @@ static inline void sc_parse_frame(const __u8 *data, __u32 caplen, __u32 wire_len
 	r->flags = 0;
 	r->wire_len = wire_len > caplen ? wire_len : caplen;
 	r->vlan_tci = 0;
-	r->pad0 = 0;
+	r->vlan_proto = 0;
 	sc_parse(&b, r);
 }
 
@@ -489,8 +653,8 @@ static inline void sc_parse_frame(const __u8 *data, __u32 caplen, __u32 wire_len
  * The same for a packet without a link-layer header (LINKTYPE_RAW, or what
  * follows a cooked header), of EtherType proto.
  */
-static inline void sc_parse_packet_net(const __u8 *data, __u32 caplen, __u32 wire_len,
-				       __u16 proto, struct sc_record *r)
+static inline void sc_parse_packet_net(const __u8 *data, __u32 caplen, __u32 wire_len, __u16 proto,
+				       struct sc_record *r)
 {
 	struct sc_buf b = { .data = data, .len = caplen };
 
@@ -498,7 +662,7 @@ static inline void sc_parse_packet_net(const __u8 *data, __u32 caplen, __u32 wir
 	r->flags = 0;
 	r->wire_len = wire_len > caplen ? wire_len : caplen;
 	r->vlan_tci = 0;
-	r->pad0 = 0;
+	r->vlan_proto = 0;
 	sc_parse_net(&b, proto, r);
 }
 #endif

@@ -115,9 +115,11 @@ int sockcap_filter(struct __sk_buff *skb)
 	r->ts_ns = bpf_ktime_get_tai_ns();
 	r->wire_len = skb->len + len_bias;
 	r->vlan_tci = 0;
-	r->pad0 = 0;
+	r->vlan_proto = 0;
 	if (skb->vlan_present) {
 		r->vlan_tci = skb->vlan_tci;
+		/* 802.1Q or 802.1ad, in network order as skb->protocol */
+		r->vlan_proto = sc_ntohs((__u16)skb->vlan_proto);
 		r->flags = SC_F_VLAN_OOB;
 	}
 	if (net_start)

@@ -5,7 +5,7 @@
 
 #include <linux/types.h>
 
-#define SC_RECORD_VERSION 1
+#define SC_RECORD_VERSION 2
 
 /* Where parsing stopped, or the last layer that was parsed completely. */
 enum sc_layer {
@@ -19,19 +19,30 @@ enum sc_layer {
 	SC_L_UDP,
 	SC_L_ICMP,
 	SC_L_ICMP6,
+	SC_L_LLC,  /* IEEE 802.2 LLC header (802.3 frames) */
+	SC_L_SNAP, /* SNAP header after LLC */
+	SC_L_STP,  /* spanning tree BPDU after LLC */
 	SC_L_MAX,
 };
 
 /* sc_record.flags */
 #define SC_F_TRUNC    0x0001 /* a header ran past the end of the frame */
 #define SC_F_BAD      0x0002 /* a header field is impossible (IHL < 5, ...) */
-#define SC_F_VLAN_OOB 0x0004 /* outer 802.1Q tag was stripped by the kernel */
+#define SC_F_VLAN_OOB 0x0004 /* the outer tag was stripped by the kernel */
 #define SC_F_VLAN_INB 0x0008 /* one or more tags were found in the frame */
 #define SC_F_FRAG     0x0010 /* IPv4 or IPv6 non-first fragment: no L4 */
 #define SC_F_IPSHORT  0x0020 /* IP length field says more than the frame has */
 #define SC_F_TOODEEP  0x0040 /* IPv6 extension header chain longer than the walk */
 #define SC_F_ADDR     0x0080 /* the fixed IP header was read: addresses valid */
 #define SC_F_NOLINK   0x0100 /* no link-layer header: no MAC addresses */
+/*
+ * A first fragment: the L4 header was parsed, but the datagram goes on in
+ * later fragments, so its lengths cover more than this packet (IPv4: more
+ * fragments at offset 0; IPv6: a fragment header at offset 0).
+ */
+#define SC_F_FRAG1    0x0200
+#define SC_F_VLAN2    0x0400 /* a second (inner) tag was found: vlan_tci2 is valid */
+#define SC_F_VLAN2_AD 0x0800 /* the inner tag's TPID is 802.1ad (0x88a8), else 802.1Q */
 
 /*
  * One record per packet, fixed size. Multi-byte numbers are in host order,
@@ -44,14 +55,14 @@ struct sc_record {
 	__u8 pkttype; /* PACKET_HOST, PACKET_OUTGOING, ... */
 	__u16 flags;  /* SC_F_* */
 	__u32 ifindex;
-	__u64 ts_ns;	/* CLOCK_TAI, nanoseconds */
-	__u32 wire_len; /* frame bytes (a stripped outer tag excluded) */
-	__u16 vlan_tci; /* outer tag (stripped by the kernel or in-band) */
-	__u16 pad0;
+	__u64 ts_ns;	  /* CLOCK_TAI, nanoseconds */
+	__u32 wire_len;	  /* frame bytes (a stripped outer tag excluded) */
+	__u16 vlan_tci;	  /* outer tag (stripped by the kernel or in-band) */
+	__u16 vlan_proto; /* its TPID: skb->vlan_proto, or the frame's EtherType field */
 
 	/* parsed, from offset SC_PARSED_OFF on: sc_parse() clears it first */
-	__u16 vlan_tci2; /* second (inner) tag, QinQ */
-	__u16 ethertype; /* after all VLAN tags */
+	__u16 vlan_tci2; /* second (inner) tag, QinQ: with SC_F_VLAN2 */
+	__u16 ethertype; /* after all VLAN tags; 802.3: the length field (<= 1500) */
 	__u8 layer;	 /* enum sc_layer: last layer reached */
 	__u8 l4proto;	 /* IP protocol after IPv6 extension headers */
 	__u8 ttl;	 /* IPv4 TTL, IPv6 hop limit */
@@ -59,13 +70,16 @@ struct sc_record {
 	/* as on the wire, so one aligned copy fills both */
 	__u8 mac_dst[6];
 	__u8 mac_src[6];
-	__u16 ip_id;  /* IPv4 id */
+	union {
+		__u16 ip_id;	/* IPv4 id */
+		__u16 frag_len; /* IPv6 fragment: payload bytes after the fragment header */
+	};
 	__u16 ip_len; /* IPv4 total length, IPv6 payload length */
 	/* 8-byte aligned, so addresses are copied in words, not bytes */
 	__u8 src[16] __attribute__((aligned(8))); /* IPv4: first 4 bytes; ARP sender */
 	__u8 dst[16];				  /* ARP target */
 	__u16 frag;	 /* IPv4 flags+offset field; IPv6 fragment offset */
-	__u16 l4_len;	 /* IP payload bytes from the L4 header on */
+	__u16 l4_len;	 /* IP payload bytes from the L4 header on; 802.3: LLC bytes */
 	__u32 flowlabel; /* IPv6 */
 	union {
 		struct {
@@ -91,8 +105,24 @@ struct sc_record {
 			__u8 sha[6]; /* sender hardware address */
 			__u8 tha[6]; /* target hardware address */
 		} arp;
+		struct {
+			__u8 dsap, ssap; /* as on the wire, with the I/G and C/R bits */
+			__u16 ctrl;	 /* 1 byte (U format) or 2 (I and S formats) */
+			union {
+				struct {
+					__u32 oui;
+					__u16 pid; /* protocol id */
+				} snap;
+				struct {
+					__u16 proto; /* protocol identifier: 0 */
+					__u8 version, type, flags, pad;
+					__u16 port;	/* port identifier */
+					__u8 bridge[8]; /* bridge identifier */
+				} stp;
+			};
+		} llc;
 	} l4;
-	__u32 pad1;
+	__u32 frag_id; /* IPv6 fragment header's identification */
 };
 
 #define SC_PARSED_OFF 24
@@ -100,6 +130,7 @@ _Static_assert(sizeof(struct sc_record) == 112, "sc_record layout changed");
 _Static_assert(__builtin_offsetof(struct sc_record, src) == 48, "addresses must stay aligned");
 _Static_assert(__builtin_offsetof(struct sc_record, vlan_tci2) == SC_PARSED_OFF,
 	       "parsed fields must start at SC_PARSED_OFF");
+_Static_assert(sizeof(((struct sc_record *)0)->l4) == 20, "the L4 union grew");
 
 /* Directions a capture takes (-Q). */
 enum sc_direction {

@@ -58,7 +58,8 @@ static void put_str(struct line *l, const char *s)
 	put_mem(l, s, strlen(s));
 }
 
-#define PUT_LIT(l, lit) put_mem((l), (lit), sizeof(lit) - 1)
+/* "" lit: a string literal only, whose sizeof is its length plus one */
+#define PUT_LIT(l, lit) put_mem((l), "" lit, sizeof(lit) - 1)
 
 /* At least width digits, zero-padded. */
 static void put_u_pad(struct line *l, uint64_t v, int width)
@@ -136,11 +137,21 @@ static const char *tok_find(const struct tok *t, unsigned int v)
 }
 
 static const struct tok ethertypes[] = {
-	{ 0x0800, "IPv4" },	      { 0x0806, "ARP" },	 { 0x86dd, "IPv6" },
-	{ 0x8100, "802.1Q" },	      { 0x88a8, "802.1Q-QinQ" }, { 0x88cc, "LLDP" },
-	{ 0x8035, "Reverse ARP" },    { 0x88e5, "MACsec" },	 { 0x8847, "MPLS unicast" },
-	{ 0x8848, "MPLS multicast" }, { 0x888e, "EAPOL" },	 { 0x8863, "PPPoE D" },
-	{ 0x8864, "PPPoE S" },	      { 0x0842, "Wake-on-LAN" }, { 0, NULL },
+	{ 0x0800, "IPv4" },
+	{ 0x0806, "ARP" },
+	{ 0x86dd, "IPv6" },
+	{ 0x8100, "802.1Q" },
+	{ 0x88a8, "802.1Q-QinQ" },
+	{ 0x88cc, "LLDP" },
+	{ 0x8035, "Reverse ARP" },
+	{ 0x88e5, "802.1AE MACsec" },
+	{ 0x8847, "MPLS unicast" },
+	{ 0x8848, "MPLS multicast" },
+	{ 0x888e, "EAPOL" },
+	{ 0x8863, "PPPoE D" },
+	{ 0x8864, "PPPoE S" },
+	{ 0x0842, "Wake-on-LAN" },
+	{ 0, NULL },
 };
 
 static const struct tok ipprotos[] = {
@@ -191,10 +202,106 @@ static const struct tok icmp6_types[] = {
 	{ 0, NULL },
 };
 
+/* IEEE 802.2 SAPs, as tcpdump names them */
+static const struct tok llc_saps[] = {
+	{ 0x00, "Null" },  { 0xff, "Global" },	{ 0x02, "802.1B I" },  { 0x03, "802.1B G" },
+	{ 0x06, "IP" },	   { 0x04, "SNA" },	{ 0x0e, "ProWay NM" }, { 0x42, "STP" },
+	{ 0x4e, "RS511" }, { 0x7e, "ISO8208" }, { 0x8e, "ProWay" },    { 0xaa, "SNAP" },
+	{ 0xe0, "IPX" },   { 0xf0, "NetBeui" }, { 0xfe, "OSI" },       { 0, NULL },
+};
+
+/* U-format commands, the poll/final bit (0x10) cleared */
+static const struct tok llc_u_cmds[] = {
+	{ 0x03, "ui" }, { 0xe3, "test" },  { 0xaf, "xid" },  { 0x63, "ua" }, { 0x43, "disc" },
+	{ 0x0f, "dm" }, { 0x6f, "sabme" }, { 0x87, "frmr" }, { 0, NULL },
+};
+
+static const struct tok llc_s_cmds[] = {
+	{ 0, "Receiver Ready" },
+	{ 1, "Receiver not Ready" },
+	{ 2, "Reject" },
+	{ 0, NULL },
+};
+
+/* SNAP organisation codes (tcpdump's list) */
+static const struct tok snap_ouis[] = {
+	{ 0x000000, "Ethernet" },
+	{ 0x00000c, "Cisco" },
+	{ 0x00005e, "IANA" },
+	{ 0x000081, "Nortel Networks SONMP" },
+	{ 0x0000f8, "Cisco bridged" },
+	{ 0x0080c2, "Ethernet bridged" },
+	{ 0x00a03e, "ATM Forum" },
+	{ 0x00e02f, "DOCSIS Spanning Tree" },
+	{ 0x080007, "Appletalk" },
+	{ 0x009069, "Juniper" },
+	{ 0x080009, "Hewlett-Packard" },
+	{ 0x00120f, "IEEE 802.3 Private" },
+	{ 0x0012bb, "ANSI/TIA" },
+	{ 0x001b21, "DCBX" },
+	{ 0x002320, "Nicira Networks" },
+	{ 0x5c16c7, "Big Switch Networks" },
+	{ 0xb0d2f5, "Vello Systems" },
+	{ 0x002481, "HP" },
+	{ 0x0004ea, "HP-Labs" },
+	{ 0x748771, "Infoblox Inc" },
+	{ 0xa42305, "Open Networking Lab" },
+	{ 0x00049f, "Freescale" },
+	{ 0x0015ad, "Netronome" },
+	{ 0x001018, "Broadcom" },
+	{ 0x00e004, "PMC-Sierra" },
+	{ 0xd0f0db, "Ericsson" },
+	{ 0, NULL },
+};
+
+static const struct tok cisco_pids[] = {
+	{ 0x2000, "CDP" },  { 0x2003, "VTP" },	       { 0x2004, "DTP" }, { 0x0111, "UDLD" },
+	{ 0x010b, "PVST" }, { 0x010c, "VLAN Bridge" }, { 0, NULL },
+};
+
+/* RFC 2684 bridged protocols */
+static const struct tok bridged_pids[] = {
+	{ 0x0001, "Ethernet + FCS" },
+	{ 0x0007, "Ethernet w/o FCS" },
+	{ 0x0002, "802.4 + FCS" },
+	{ 0x0008, "802.4 w/o FCS" },
+	{ 0x0003, "Token Ring + FCS" },
+	{ 0x0009, "Token Ring w/o FCS" },
+	{ 0x0004, "FDDI + FCS" },
+	{ 0x000a, "FDDI w/o FCS" },
+	{ 0x0005, "802.6 + FCS" },
+	{ 0x000b, "802.6 w/o FCS" },
+	{ 0x000e, "BPDU" },
+	{ 0, NULL },
+};
+
+static const struct tok stp_versions[] = {
+	{ 0, "802.1d" }, { 2, "802.1w" }, { 3, "802.1s" }, { 4, "802.1aq" }, { 0, NULL },
+};
+
+static const struct tok stp_types[] = {
+	{ 0x00, "Config" },
+	{ 0x02, "Rapid STP" },
+	{ 0x80, "Topology Change" },
+	{ 0, NULL },
+};
+
+/* BPDU flags in tcpdump's order; the port role bits (0x0c) are not flags */
+static const struct tok stp_flags[] = {
+	{ 0x01, "Topology change" },
+	{ 0x02, "Proposal" },
+	{ 0x10, "Learn" },
+	{ 0x20, "Forward" },
+	{ 0x40, "Agreement" },
+	{ 0x80, "Topology change ACK" },
+	{ 0, NULL },
+};
+
 static const char *const layer_names[SC_L_MAX] = {
 	[SC_L_NONE] = "packet", [SC_L_ETHER] = "ether", [SC_L_VLAN] = "vlan", [SC_L_ARP] = "arp",
 	[SC_L_IP] = "ip",	[SC_L_IP6] = "ip6",	[SC_L_TCP] = "tcp",   [SC_L_UDP] = "udp",
-	[SC_L_ICMP] = "icmp",	[SC_L_ICMP6] = "icmp6",
+	[SC_L_ICMP] = "icmp",	[SC_L_ICMP6] = "icmp6", [SC_L_LLC] = "llc",   [SC_L_SNAP] = "snap",
+	[SC_L_STP] = "stp",
 };
 
 /* ------------------------------------------------------------- time */
@@ -380,25 +487,30 @@ static void put_tcp(struct line *l, const struct sc_record *r)
 	put_u64(l, len);
 }
 
+/* As tcpdump: the lengths it compares are those of the data, header excluded. */
 static void put_udp(struct line *l, const struct sc_record *r)
 {
 	uint16_t ulen = r->l4.udp.len;
 
-	PUT_LIT(l, "UDP, ");
-	if (ulen < 8) {
-		PUT_LIT(l, "bad length ");
-		put_u64(l, ulen);
-		PUT_LIT(l, " < 8");
-		return;
-	}
-	if (ulen > r->l4_len) {
-		PUT_LIT(l, "bad length ");
-		put_u64(l, ulen);
-		PUT_LIT(l, " > ");
+	if (r->l4_len < 8) {
+		PUT_LIT(l, "truncated-udp ");
 		put_u64(l, r->l4_len);
 		return;
 	}
-	PUT_LIT(l, "length ");
+	if (ulen < 8) {
+		PUT_LIT(l, "truncated-udplength ");
+		put_u64(l, ulen);
+		return;
+	}
+	/* a first fragment's length field counts the later fragments too */
+	if (ulen > r->l4_len && !(r->flags & SC_F_FRAG1)) {
+		PUT_LIT(l, "UDP, bad length ");
+		put_u64(l, ulen - 8);
+		PUT_LIT(l, " > ");
+		put_u64(l, r->l4_len - 8);
+		return;
+	}
+	PUT_LIT(l, "UDP, length ");
 	put_u64(l, ulen - 8);
 }
 
@@ -447,10 +559,8 @@ static void put_addr(struct line *l, const uint8_t *a, int v6)
 }
 
 /* "src[.port] > dst[.port]: " */
-static void put_endpoints(struct line *l, const struct sc_record *r, int v6)
+static void put_endpoints(struct line *l, const struct sc_record *r, int v6, int ports)
 {
-	int ports = (r->layer == SC_L_TCP || r->layer == SC_L_UDP) && !(r->flags & SC_F_TRUNC);
-
 	put_addr(l, r->src, v6);
 	if (ports) {
 		put_ch(l, '.');
@@ -463,6 +573,24 @@ static void put_endpoints(struct line *l, const struct sc_record *r, int v6)
 		put_u64(l, r->l4.tcp.dport);
 	}
 	PUT_LIT(l, ": ");
+}
+
+/*
+ * An IPv6 fragment header as tcpdump shows it: "frag (OFFSET|LENGTH)",
+ * with -v "frag (0xID:OFFSET|LENGTH)", the length that of what follows it.
+ */
+static void put_frag6(struct printer *pr, struct line *l, const struct sc_record *r)
+{
+	PUT_LIT(l, "frag (");
+	if (pr->o.vflag) {
+		PUT_LIT(l, "0x");
+		put_hex(l, r->frag_id, 8);
+		put_ch(l, ':');
+	}
+	put_u64(l, r->frag);
+	put_ch(l, '|');
+	put_u64(l, r->frag_len);
+	put_ch(l, ')');
 }
 
 static void put_ip_verbose(struct line *l, const struct sc_record *r, int v6)
@@ -516,6 +644,7 @@ static void put_ip_verbose(struct line *l, const struct sc_record *r, int v6)
 static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r, int v6)
 {
 	enum sc_layer l3 = v6 ? SC_L_IP6 : SC_L_IP;
+	int ports;
 
 	/* with -e the ethertype already names the protocol, as in tcpdump */
 	if (!pr->o.eflag)
@@ -528,14 +657,33 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 		put_ip_verbose(l, r, v6);
 	if (r->flags & SC_F_IPSHORT)
 		PUT_LIT(l, "[truncated-ip] ");
-	put_endpoints(l, r, v6);
+	ports = (r->layer == SC_L_TCP || r->layer == SC_L_UDP) && !(r->flags & SC_F_TRUNC);
+	if (v6 && (r->flags & (SC_F_FRAG | SC_F_FRAG1))) {
+		/*
+		 * As tcpdump: the addresses, the fragment header, and the
+		 * ports after it. A later fragment ends there.
+		 */
+		put_endpoints(l, r, v6, 0);
+		put_frag6(pr, l, r);
+		if (r->flags & SC_F_FRAG)
+			return;
+		put_ch(l, ' ');
+		if (ports) {
+			put_u64(l, r->l4.tcp.sport);
+			PUT_LIT(l, " > ");
+			put_u64(l, r->l4.tcp.dport);
+			PUT_LIT(l, ": ");
+		}
+	} else {
+		put_endpoints(l, r, v6, ports);
+	}
 	if (r->layer == l3 && (r->flags & SC_F_BAD)) {
 		put_trunc(l, r);
 		return;
 	}
 	if (r->flags & SC_F_FRAG) {
 		PUT_LIT(l, "frag offset ");
-		put_u64(l, v6 ? r->frag : (r->frag & 0x1fff) * 8);
+		put_u64(l, (r->frag & 0x1fff) * 8);
 		PUT_LIT(l, ", ip-proto-");
 		put_u64(l, r->l4proto);
 		PUT_LIT(l, ", length ");
@@ -636,6 +784,277 @@ static void put_vlan(struct line *l, uint16_t tci)
 	PUT_LIT(l, ", ");
 }
 
+/* "NAME (0xNN)" of a SAP, the I/G or C/R bit cleared */
+static void put_sap(struct line *l, uint8_t sap)
+{
+	const char *name = tok_find(llc_saps, sap);
+
+	put_str(l, name ? name : "Unknown");
+	PUT_LIT(l, " (0x");
+	put_hex(l, sap, 2);
+	put_ch(l, ')');
+}
+
+/* Without -e tcpdump names an unknown SAP with its number. */
+static void put_sap_short(struct line *l, uint8_t sap, const char *unknown)
+{
+	const char *name = tok_find(llc_saps, sap);
+
+	if (name) {
+		put_str(l, name);
+		return;
+	}
+	put_str(l, unknown);
+	put_hex(l, sap, 2);
+}
+
+/*
+ * RFC 1042 SNAP: the organisation and the protocol it numbers. Without -e
+ * as tcpdump shows a SNAP protocol it does not decode: after the MAC
+ * addresses, and the encapsulated Ethernet without its OUI.
+ */
+static void put_snap(struct printer *pr, struct line *l, const struct sc_record *r)
+{
+	uint32_t oui = r->l4.llc.snap.oui;
+	uint16_t pid = r->l4.llc.snap.pid;
+	const struct tok *pids = NULL;
+	const char *name = tok_find(snap_ouis, oui);
+
+	if (!pr->o.eflag) {
+		if (!(r->flags & SC_F_NOLINK)) {
+			put_mac(l, r->mac_src);
+			PUT_LIT(l, " > ");
+			put_mac(l, r->mac_dst);
+			put_ch(l, ' ');
+		}
+		PUT_LIT(l, "SNAP, ");
+	}
+	if (oui || pr->o.eflag) {
+		PUT_LIT(l, "oui ");
+		put_str(l, name ? name : "Unknown");
+		PUT_LIT(l, " (0x");
+		put_hex(l, oui, 6);
+		PUT_LIT(l, "), ");
+	}
+	put_str(l, oui ? "pid " : "ethertype ");
+	/* the encapsulated Ethernet, Cisco bridging and AppleTalk use EtherTypes */
+	if (oui == 0x000000 || oui == 0x0000f8 || oui == 0x080007)
+		pids = ethertypes;
+	else if (oui == 0x00000c)
+		pids = cisco_pids;
+	else if (oui == 0x0080c2)
+		pids = bridged_pids;
+	name = pids ? tok_find(pids, pid) : NULL;
+	put_str(l, name ? name : "Unknown");
+	PUT_LIT(l, " (0x");
+	put_hex(l, pid, 4);
+	PUT_LIT(l, "), length ");
+	put_u64(l, r->l4_len - 8);
+}
+
+/*
+ * A spanning tree BPDU with tcpdump's words, and the fields it prints
+ * without -v (its -v adds timers, the root and MSTP's instances).
+ */
+static void put_stp(struct line *l, const struct sc_record *r)
+{
+	uint8_t version = r->l4.llc.stp.version, type = r->l4.llc.stp.type;
+	uint8_t flags = r->l4.llc.stp.flags;
+	const uint8_t *b = r->l4.llc.stp.bridge;
+	uint32_t len = r->l4_len - 3;
+	const char *name;
+	int any = 0;
+
+	if (len < 4) {
+		PUT_LIT(l, "(invalid)");
+		return;
+	}
+	if (r->l4.llc.stp.proto) {
+		PUT_LIT(l, "unknown STP version, length ");
+		put_u64(l, len);
+		return;
+	}
+	PUT_LIT(l, "STP ");
+	name = tok_find(stp_versions, version);
+	if (!name) {
+		PUT_LIT(l, "Unknown STP protocol (0x");
+		put_hex(l, version, 2);
+		put_ch(l, ')');
+		return;
+	}
+	put_str(l, name);
+	PUT_LIT(l, ", ");
+	name = tok_find(stp_types, type);
+	if (name) {
+		put_str(l, name);
+	} else {
+		PUT_LIT(l, "Unknown BPDU Type (0x");
+		put_hex(l, type, 2);
+		put_ch(l, ')');
+	}
+	if (r->flags & SC_F_BAD) {
+		PUT_LIT(l, " (invalid)");
+		return;
+	}
+	if (type != 0 && type != 2)
+		return;
+	if (type == 2 && version == 0)
+		return; /* a rapid BPDU of plain 802.1D: tcpdump shows no more */
+	put_str(l, version > 2 && type == 2 ? ", CIST Flags [" : ", Flags [");
+	for (const struct tok *t = stp_flags; t->s; t++) {
+		if (!(flags & t->v))
+			continue;
+		if (any++)
+			PUT_LIT(l, ", ");
+		put_str(l, t->s);
+	}
+	if (!any)
+		PUT_LIT(l, "none");
+	put_ch(l, ']');
+	if (version <= 2 || type != 2) {
+		/* bridge priority and MAC address, then the port */
+		PUT_LIT(l, ", bridge-id ");
+		put_hex(l, b[0], 2);
+		put_hex(l, b[1], 2);
+		put_ch(l, '.');
+		put_mac(l, b + 2);
+		put_ch(l, '.');
+		put_hex(l, r->l4.llc.stp.port, 4);
+	}
+	PUT_LIT(l, ", length ");
+	put_u64(l, len);
+}
+
+/*
+ * IEEE 802.2 LLC, as tcpdump prints it: with -e the header, then SNAP,
+ * STP or a summary of the frame's format (without -e after the MAC
+ * addresses and SAP names, for other SAPs).
+ */
+static void put_llc(struct printer *pr, struct line *l, const struct sc_record *r)
+{
+	uint8_t dsap_f = r->l4.llc.dsap, ssap_f = r->l4.llc.ssap;
+	uint8_t dsap = dsap_f & 0xfe, ssap = ssap_f & 0xfe;
+	uint16_t ctrl = r->l4.llc.ctrl;
+	int u = (ctrl & 3) == 3, resp = ssap_f & 1;
+
+	if (stopped_at(r, SC_L_LLC)) {
+		put_trunc(l, r);
+		return;
+	}
+	/* Novell's raw 802.3: an IPX packet (checksum 0xffff), no LLC header */
+	if (dsap_f == 0xff && ssap_f == 0xff) {
+		PUT_LIT(l, "IPX 802.3, length ");
+		put_u64(l, r->l4_len);
+		return;
+	}
+	if (pr->o.eflag) {
+		PUT_LIT(l, "LLC, dsap ");
+		put_sap(l, dsap);
+		put_str(l, dsap_f & 1 ? " Group, ssap " : " Individual, ssap ");
+		put_sap(l, ssap);
+		put_str(l, resp ? " Response, ctrl 0x" : " Command, ctrl 0x");
+		put_hex(l, ctrl, u ? 2 : 4);
+		PUT_LIT(l, ": ");
+	}
+	if (r->layer == SC_L_SNAP || r->layer == SC_L_STP) {
+		if (r->flags & SC_F_TRUNC)
+			put_trunc(l, r);
+		else if (r->layer == SC_L_SNAP)
+			put_snap(pr, l, r);
+		else
+			put_stp(l, r);
+		return;
+	}
+	if (!pr->o.eflag) {
+		int link = !(r->flags & SC_F_NOLINK);
+
+		if (link) {
+			put_mac(l, r->mac_src);
+			put_ch(l, ' ');
+		}
+		if (ssap != dsap) {
+			put_sap_short(l, ssap, "Unknown SSAP 0x");
+			put_ch(l, ' ');
+		}
+		if (link || ssap != dsap)
+			PUT_LIT(l, "> ");
+		if (link) {
+			put_mac(l, r->mac_dst);
+			put_ch(l, ' ');
+		}
+		put_sap_short(l, dsap, "Unknown DSAP 0x");
+		put_ch(l, ' ');
+	}
+	if (u) {
+		const char *cmd = tok_find(llc_u_cmds, ctrl & 0xef);
+
+		PUT_LIT(l, "Unnumbered, ");
+		if (cmd)
+			put_str(l, cmd);
+		else
+			put_hex(l, ctrl & 0xef, 2);
+		ctrl &= 0x10; /* poll/final */
+	} else if (ctrl & 1) {
+		const char *cmd = tok_find(llc_s_cmds, (ctrl >> 2) & 3);
+
+		PUT_LIT(l, "Supervisory, ");
+		put_str(l, cmd ? cmd : "?");
+		PUT_LIT(l, ", rcv seq ");
+		put_u64(l, (ctrl >> 9) & 0x7f);
+		ctrl &= 0x100;
+	} else {
+		PUT_LIT(l, "Information, send seq ");
+		put_u64(l, (ctrl >> 1) & 0x7f);
+		PUT_LIT(l, ", rcv seq ");
+		put_u64(l, (ctrl >> 9) & 0x7f);
+		ctrl &= 0x100;
+	}
+	PUT_LIT(l, ", Flags [");
+	if (ctrl)
+		put_str(l, resp ? "Final" : "Poll");
+	else
+		put_str(l, resp ? "Response" : "Command");
+	PUT_LIT(l, "], length ");
+	put_u64(l, r->l4_len);
+}
+
+/* An 802.3 frame (a length, not an EtherType), or 802.2 on a cooked capture */
+static int is_llc(const struct sc_record *r)
+{
+	if (r->flags & SC_F_NOLINK)
+		return r->ethertype == 0x0004;
+	return r->ethertype <= 1500;
+}
+
+/* Where -e shows the EtherType of an 802.3 frame: its LLC length. */
+static void put_dot3(struct line *l, const struct sc_record *r)
+{
+	put_str(l, r->flags & SC_F_NOLINK ? "802.2, length " : "802.3, length ");
+	put_u64(l, r->l4_len);
+	PUT_LIT(l, ": ");
+}
+
+/*
+ * A payload sockcap does not decode: a named EtherType by its name, as
+ * tcpdump's "LLDP, length 20"; another (or a tag past the two the parser
+ * walks) by its number, unless -e has just shown it.
+ */
+static void put_other(struct printer *pr, struct line *l, const struct sc_record *r)
+{
+	uint16_t type = r->ethertype;
+	const char *name = tok_find(ethertypes, type);
+
+	if (name && type != 0x8100 && type != 0x88a8) {
+		put_str(l, name);
+		PUT_LIT(l, ", ");
+	} else if (!pr->o.eflag) {
+		put_ethertype(l, type);
+		PUT_LIT(l, ", ");
+	}
+	PUT_LIT(l, "length ");
+	put_u64(l, r->l4_len);
+}
+
 /*
  * An interface name as the kernel or a file gives it: control characters,
  * spaces and bytes past ASCII as \xHH, so a name cannot move the columns
@@ -732,6 +1151,11 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_
 		put_trunc(l, r);
 		goto done;
 	}
+	/*
+	 * -e: as tcpdump, the EtherType of the frame (the first tag's TPID
+	 * for a tagged one), then after each tag the EtherType that follows
+	 * it; an 802.3 frame has its length instead.
+	 */
 	if (pr->o.eflag) {
 		/* a packet without link-layer header has its EtherType only */
 		if (!(r->flags & SC_F_NOLINK)) {
@@ -740,23 +1164,38 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_
 			put_mac(l, r->mac_dst);
 			PUT_LIT(l, ", ");
 		}
-		put_ethertype(l, vlan ? 0x8100 : r->ethertype);
-		PUT_LIT(l, ", length ");
-		put_u64(l, r->wire_len + (r->flags & SC_F_VLAN_OOB ? 4 : 0));
-		PUT_LIT(l, ": ");
+		if (!vlan && is_llc(r)) {
+			put_dot3(l, r);
+		} else {
+			put_ethertype(l, !vlan		 ? r->ethertype
+					 : r->vlan_proto ? r->vlan_proto
+							 : 0x8100);
+			PUT_LIT(l, ", length ");
+			put_u64(l, r->wire_len + (r->flags & SC_F_VLAN_OOB ? 4 : 0));
+			PUT_LIT(l, ": ");
+		}
 	}
 	if (vlan) {
 		put_vlan(l, r->vlan_tci);
-		if (r->vlan_tci2)
+		if (r->flags & SC_F_VLAN2) {
+			if (pr->o.eflag) {
+				put_ethertype(l, r->flags & SC_F_VLAN2_AD ? 0x88a8 : 0x8100);
+				PUT_LIT(l, ", ");
+			}
 			put_vlan(l, r->vlan_tci2);
+		}
 	}
 	if (stopped_at(r, SC_L_VLAN)) {
 		put_trunc(l, r);
 		goto done;
 	}
 	if (vlan && pr->o.eflag) {
-		put_ethertype(l, r->ethertype);
-		PUT_LIT(l, ", ");
+		if (is_llc(r)) {
+			put_dot3(l, r);
+		} else {
+			put_ethertype(l, r->ethertype);
+			PUT_LIT(l, ", ");
+		}
 	}
 	switch (r->ethertype) {
 	case 0x0800:
@@ -769,9 +1208,10 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_
 		put_arp(l, r, pr->o.eflag);
 		break;
 	default:
-		put_ethertype(l, r->ethertype);
-		PUT_LIT(l, ", length ");
-		put_u64(l, r->l4_len);
+		if (is_llc(r))
+			put_llc(pr, l, r);
+		else
+			put_other(pr, l, r);
 		break;
 	}
 done:

@@ -55,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.flags = (data[2] & 32) ? SC_F_VLAN_OOB : 0;
 	r.vlan_tci = data[0] | data[1] << 8;
 	r.wire_len = size - HDR + (data[2] & 64 ? r.vlan_tci : 0);
-	r.pad0 = 0;
+	/* a stripped tag's TPID, which the kernel gives: any */
+	r.vlan_proto = data[13] << 8 | data[12];
 	/* an interface name of the frame's first bytes, any of them */
 	namelen = data[13] % sizeof(ifname);
 	memset(ifname, 0, sizeof(ifname));

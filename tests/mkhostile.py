@@ -13,6 +13,10 @@ frames cut inside each header. Timestamps run from 0 to the largest a
 pcapng file can hold.
 
   mkhostile.py OUT [REPEAT]   REPEAT copies of the packet list (default 1)
+  mkhostile.py --ether OUT    the Ethernet packets alone, on one interface
+                              named eth, a second apart: a file tcpdump
+                              reads (it refuses one of several link types),
+                              to compare with "tcpdump -n -S -e -v -r OUT"
   mkhostile.py --flood OUT N  N copies of the longest frame on an interface
                               whose name makes a line of 600 bytes, newline
                               included, with -e -v -tttt when the name is
@@ -150,9 +154,20 @@ def flood(path, n):
         f.write(b''.join(data))
 
 
+def ether(path):
+    data = [shb(), idb(1, b'eth')]
+    data += [epb(0, i * 1000000000, frame, wire)
+             for i, (iface, frame, wire) in enumerate(packets()) if iface != 3]
+    with open(path, 'wb') as f:
+        f.write(b''.join(data))
+
+
 def main():
     if sys.argv[1] == '--flood':
         flood(sys.argv[2], int(sys.argv[3]))
+        return
+    if sys.argv[1] == '--ether':
+        ether(sys.argv[2])
         return
     path = sys.argv[1]
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 1

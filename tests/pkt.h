@@ -269,4 +269,199 @@ static inline void pkt_vlan_udp4(struct pkt *p, int tags)
 	p->name = "vlan-udp4";
 }
 
+/* --- fragments ---------------------------------------------------------- */
+
+/*
+ * The first fragment of a UDP datagram of 4000 data bytes (length field
+ * 4008) with 1480 bytes of it: the length field is the whole datagram's.
+ */
+static inline void pkt_frag4_first(struct pkt *p, uint8_t proto)
+{
+	unsigned int ip;
+
+	eth(p, MAC_B, 0x0800);
+	ip = ip4(p, proto, 5, 0, 0x2000); /* more fragments, offset 0 */
+	if (proto == 17)
+		udp(p, 40000, 9, 40, 4008);
+	else if (proto == 6)
+		tcp(p, 0x18, 1000, 2000, 40);
+	else
+		icmp_echo(p, 8, 4321, 7, 40);
+	finish_ip4(p, ip);
+	p->name = "frag4-first";
+}
+
+/* A later fragment: at offset 1480, the last one. */
+static inline void pkt_frag4_later(struct pkt *p)
+{
+	unsigned int ip;
+
+	eth(p, MAC_B, 0x0800);
+	ip = ip4(p, 17, 5, 0, 185);
+	putz(p, 64);
+	finish_ip4(p, ip);
+	p->name = "frag4-later";
+}
+
+/* RFC 8200 fragment header */
+static inline void frag6_hdr(struct pkt *p, uint8_t nh, uint16_t offset, int more, uint32_t id)
+{
+	put8(p, nh);
+	put8(p, 0);
+	put16(p, (uint16_t)(offset | (more ? 1 : 0)));
+	put32(p, id);
+}
+
+/* IPv6 first fragment of a datagram of proto (UDP: length field 4008) */
+static inline void pkt_frag6_first(struct pkt *p, uint8_t proto)
+{
+	unsigned int ip;
+
+	eth(p, MAC_B, 0x86dd);
+	ip = ip6(p, 44);
+	frag6_hdr(p, proto, 0, 1, 0xdeadbeef);
+	if (proto == 17)
+		udp(p, 40000, 9, 40, 4008);
+	else if (proto == 6)
+		tcp(p, 0x18, 1000, 2000, 40);
+	else
+		icmp_echo(p, 128, 99, 3, 40);
+	finish_ip6(p, ip);
+	p->name = "frag6-first";
+}
+
+/* IPv6 later fragment, at offset 1232 */
+static inline void pkt_frag6_later(struct pkt *p)
+{
+	unsigned int ip;
+
+	eth(p, MAC_B, 0x86dd);
+	ip = ip6(p, 44);
+	frag6_hdr(p, 17, 1232, 0, 0xdeadbeef);
+	putz(p, 100);
+	finish_ip6(p, ip);
+	p->name = "frag6-later";
+}
+
+/* --- 802.3, LLC and link-level odds -------------------------------------- */
+
+static const uint8_t MAC_STP[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 };
+static const uint8_t MAC_CDP[6] = { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc };
+static const uint8_t MAC_LLDP[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e };
+
+/* An 802.3 header whose length field finish_dot3() fills in. */
+static inline unsigned int dot3(struct pkt *p, const uint8_t *dst)
+{
+	eth(p, dst, 0);
+	return p->len;
+}
+
+/* The length field counts what follows it; then padding to 60 bytes. */
+static inline void finish_dot3(struct pkt *p, unsigned int at)
+{
+	uint16_t len = p->len - at;
+
+	p->b[at - 2] = len >> 8;
+	p->b[at - 1] = len & 0xff;
+	if (p->len < 60)
+		putz(p, 60 - p->len);
+}
+
+static inline void llc(struct pkt *p, uint8_t dsap, uint8_t ssap, uint8_t ctrl)
+{
+	put8(p, dsap);
+	put8(p, ssap);
+	put8(p, ctrl);
+}
+
+/*
+ * A spanning tree BPDU (IEEE 802.1D-2004 clause 9.3): configuration (type
+ * 0, 35 bytes), rapid (type 2, version 2, 36 bytes), or topology change
+ * (type 0x80, 4 bytes). Bridge 8000.MAC_A, port 0x8001.
+ */
+static inline void pkt_stp(struct pkt *p, uint8_t version, uint8_t type, uint8_t flags)
+{
+	unsigned int at = dot3(p, MAC_STP);
+
+	llc(p, 0x42, 0x42, 0x03);
+	put16(p, 0);
+	put8(p, version);
+	put8(p, type);
+	if (type != 0x80) {
+		put8(p, flags);
+		put16(p, 0x8000); /* root: priority, address */
+		putn(p, MAC_B, 6);
+		put32(p, 4); /* root path cost */
+		put16(p, 0x8000);
+		putn(p, MAC_A, 6);
+		put16(p, 0x8001);
+		put16(p, 1 << 8);  /* message age, in 1/256 s */
+		put16(p, 20 << 8); /* max age */
+		put16(p, 2 << 8);  /* hello time */
+		put16(p, 15 << 8); /* forward delay */
+		if (version >= 2)
+			put8(p, 0); /* version 1 length */
+	}
+	finish_dot3(p, at);
+	p->name = "stp";
+}
+
+/* SNAP (RFC 1042) to Cisco's CDP, 4 bytes of it */
+static inline void pkt_snap_cdp(struct pkt *p)
+{
+	unsigned int at = dot3(p, MAC_CDP);
+
+	llc(p, 0xaa, 0xaa, 0x03);
+	put8(p, 0x00);
+	put16(p, 0x000c);
+	put16(p, 0x2000);
+	put32(p, 0x02b40000); /* version 2, TTL 180, checksum */
+	finish_dot3(p, at);
+	p->name = "snap-cdp";
+}
+
+/* Another SAP: an LLC header and 40 bytes */
+static inline void pkt_llc(struct pkt *p, uint8_t dsap, uint8_t ssap, uint8_t ctrl)
+{
+	unsigned int at = dot3(p, MAC_B);
+
+	llc(p, dsap, ssap, ctrl);
+	putz(p, 40);
+	finish_dot3(p, at);
+	p->name = "llc";
+}
+
+/*
+ * 802.1ad outer tag (TPID 0x88a8, VLAN 100), 802.1Q inner tag (VLAN 20),
+ * IPv4/UDP
+ */
+static inline void pkt_qinq_udp4(struct pkt *p)
+{
+	unsigned int ip;
+
+	eth(p, MAC_B, 0x88a8);
+	vlan_tag(p, 0x6064, 0x8100);
+	vlan_tag(p, 0x2014, 0x0800);
+	ip = ip4(p, 17, 5, 0, 0);
+	udp(p, 5000, 6000, 4, -1);
+	finish_ip4(p, ip);
+	p->name = "qinq-udp4";
+}
+
+/* LLDP (IEEE 802.1AB): chassis and port ids, TTL, end */
+static inline void pkt_lldp(struct pkt *p)
+{
+	eth(p, MAC_LLDP, 0x88cc);
+	put16(p, (1 << 9) | 7); /* chassis id: MAC address */
+	put8(p, 4);
+	putn(p, MAC_A, 6);
+	put16(p, (2 << 9) | 3); /* port id: interface name "vA" */
+	put8(p, 5);
+	putn(p, "vA", 2);
+	put16(p, (3 << 9) | 2); /* TTL 120 s */
+	put16(p, 120);
+	put16(p, 0); /* end */
+	p->name = "lldp";
+}
+
 #endif /* SOCKCAP_TESTS_PKT_H */

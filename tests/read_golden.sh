@@ -26,7 +26,9 @@
 #   hostile.pcapng   tests/mkhostile.py: interface names of control bytes,
 #                    a terminal escape and 63 letters, the deepest tags and
 #                    headers, 802.3, fragments, cuts in every header, times
-#                    from 0 to 2^64-1 ns and one back in time
+#                    from 0 to 2^64-1 ns and one back in time (its Ethernet
+#                    packets, which tcpdump reads on their own from
+#                    "mkhostile.py --ether FILE", for the comparison)
 # and derived from those:
 #   bigendian.pcap   tcpdump-us.pcap with every header field byte-swapped,
 #                    as a big-endian machine writes it
@@ -61,7 +63,12 @@
 #    (no checksum checks, no ARP address lengths);
 #  - a header cut short by the snap length ends decoding with a marker such
 #    as "[|udp]" (without the ports tcpdump still prints), and a neighbour
-#    solicitation is complete for sockcap without its target.
+#    solicitation is complete for sockcap without its target;
+#  - (hostile.pcapng) two VLAN tags walked, a third shown as an EtherType;
+#    no IPv6 extension header names ("DSTOPT") and -v's next header the
+#    upper layer's; an IPv4 later fragment with its offset and length; a
+#    SNAP header instead of CDP's decoding; PPPoE by its EtherType's name;
+#    "(invalid)" for a short BPDU, as tcpdump, after "ctrl 0x03: ".
 # For the cut files tcpdump too prints the 19 complete packets and then
 # complains of a truncated file; sockcap must exit with status 1. tcpdump
 # reads the two modified pcap files as it reads the files they were made

@@ -18,6 +18,40 @@
 
 static int failures, checks;
 
+/*
+ * With TEST_PARSE_PCAP=FILE, every frame whose line is checked is written
+ * to FILE (classic pcap, Ethernet), so that the expected lines can be
+ * checked against "tcpdump -n -r FILE" (with -e and -v where the check
+ * says so).
+ */
+static FILE *frames_out;
+
+static void dump_frame(const struct pkt *p)
+{
+	uint32_t rec[4] = { (uint32_t)checks, 0, p->len, p->len };
+
+	if (!frames_out)
+		return;
+	fwrite(rec, sizeof(rec), 1, frames_out);
+	fwrite(p->b, 1, p->len, frames_out);
+}
+
+static void dump_open(void)
+{
+	const char *path = getenv("TEST_PARSE_PCAP");
+	/* magic, version 2.4, zone, sigfigs, snap length, LINKTYPE_ETHERNET */
+	uint32_t hdr[6] = { 0xa1b2c3d4, 2 | (4 << 16), 0, 0, 65535, 1 };
+
+	if (!path)
+		return;
+	frames_out = fopen(path, "wb");
+	if (!frames_out) {
+		perror(path);
+		exit(EXIT_FAILURE);
+	}
+	fwrite(hdr, sizeof(hdr), 1, frames_out);
+}
+
 static const char *test_ifname(uint32_t ifindex, void *arg)
 {
 	return ifindex == 2 ? "eth0" : NULL;
@@ -59,6 +93,7 @@ static void expect_line(const struct pkt *p, int eflag, int vflag, const char *w
 	char got[SC_LINE_MAX];
 
 	line_of(p, p->len, eflag, vflag, &r, got);
+	dump_frame(p);
 	checks++;
 	if (strcmp(got, want)) {
 		printf("FAIL %s%s%s\n  want: %s\n  got:  %s\n", p->name, eflag ? " -e" : "",
@@ -237,13 +272,13 @@ static void test_malformed(void)
 	udp(&p, 1, 2, 18, 0);
 	finish_ip4(&p, ip);
 	p.name = "udplen0";
-	EXPECT(&p, "IP 198.18.0.1.1 > 198.18.0.2.2: UDP, bad length 0 < 8");
+	EXPECT(&p, "IP 198.18.0.1.1 > 198.18.0.2.2: truncated-udplength 0");
 	eth(&p, MAC_B, 0x0800);
 	ip = ip4(&p, 17, 5, 0, 0);
 	udp(&p, 1, 2, 18, 500);
 	finish_ip4(&p, ip);
 	p.name = "udplen500";
-	EXPECT(&p, "IP 198.18.0.1.1 > 198.18.0.2.2: UDP, bad length 500 > 26");
+	EXPECT(&p, "IP 198.18.0.1.1 > 198.18.0.2.2: UDP, bad length 492 > 18");
 
 	/* TCP data offset below 5 */
 	pkt_tcp4(&p, 0x02, 0);
@@ -269,7 +304,7 @@ static void test_malformed(void)
 	putz(&p, 16);
 	finish_ip6(&p, ip);
 	p.name = "frag6";
-	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag offset 1480, ip-proto-17, length 16");
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (1480|16)");
 
 	/* IPv6 chain longer than the walk: stops, never loops */
 	eth(&p, MAC_B, 0x86dd);
@@ -342,6 +377,219 @@ static void test_malformed(void)
 	p.len = 10;
 	p.name = "runt";
 	EXPECT(&p, "[|ether]");
+}
+
+/*
+ * Fragments, as tcpdump -n (and -v) prints them: a first fragment's L4
+ * header with the whole datagram's lengths, no "bad length"; IPv6 with
+ * the fragment header's offset and length (and id with -v) before it.
+ */
+static void test_fragments(void)
+{
+	struct pkt p;
+	unsigned int ip;
+
+	pkt_frag4_first(&p, 17);
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 4000");
+	expect_line(&p, 0, 1,
+		    "eth0 In  IP (tos 0x0, ttl 64, id 4660, offset 0, flags [+], proto UDP (17), "
+		    "length 68) 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 4000");
+	pkt_frag4_first(&p, 6);
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: Flags [P.], seq 1000:1040, ack 2000, win "
+		   "512, length 40");
+	pkt_frag4_first(&p, 1);
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: ICMP echo request, id 4321, seq 7, length 48");
+	pkt_frag4_later(&p);
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: frag offset 1480, ip-proto-17, length 64");
+	/* an unfragmented datagram still has its length checked */
+	eth(&p, MAC_B, 0x0800);
+	ip = ip4(&p, 17, 5, 0, 0x4000);
+	udp(&p, 40000, 9, 40, 4008);
+	finish_ip4(&p, ip);
+	p.name = "udp4-df-long";
+	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.9: UDP, bad length 4000 > 40");
+
+	pkt_frag6_first(&p, 17);
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (0|48) 40000 > 9: UDP, length 4000");
+	expect_line(&p, 0, 1,
+		    "eth0 In  IP6 (flowlabel 0x12345, hlim 64, next-header UDP (17) payload "
+		    "length: 56) fd00:198:18::1 > fd00:198:18::2: frag (0xdeadbeef:0|48) 40000 > "
+		    "9: UDP, length 4000");
+	pkt_frag6_first(&p, 6);
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (0|60) 40000 > 80: Flags [P.], seq "
+		   "1000:1040, ack 2000, win 512, length 40");
+	pkt_frag6_first(&p, 58);
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (0|48) ICMP6, echo request, id 99, "
+		   "seq 3, length 48");
+	pkt_frag6_later(&p);
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (1232|100)");
+	expect_line(&p, 1, 1,
+		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, ethertype IPv6 (0x86dd), "
+		    "length 162: (flowlabel 0x12345, hlim 64, next-header UDP (17) payload length: "
+		    "108) fd00:198:18::1 > fd00:198:18::2: frag (0xdeadbeef:1232|100)");
+	/* an atomic fragment (RFC 6946): offset 0, no more; no length check either */
+	eth(&p, MAC_B, 0x86dd);
+	ip = ip6(&p, 44);
+	frag6_hdr(&p, 17, 0, 0, 7);
+	udp(&p, 1, 2, 10, 100);
+	finish_ip6(&p, ip);
+	p.name = "frag6-atomic";
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (0|18) 1 > 2: UDP, length 92");
+	/* a destination options header after the fragment header: skipped */
+	eth(&p, MAC_B, 0x86dd);
+	ip = ip6(&p, 44);
+	frag6_hdr(&p, 60, 0, 1, 7);
+	ext8(&p, 17);
+	udp(&p, 1, 2, 10, -1);
+	finish_ip6(&p, ip);
+	p.name = "frag6-dstopts";
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (0|26) 1 > 2: UDP, length 10");
+	/* cut inside the UDP header of a first fragment */
+	pkt_frag6_first(&p, 17);
+	sweep_truncation(&p, 14 + 40 + 8 + 8);
+	pkt_frag4_first(&p, 6);
+	sweep_truncation(&p, 14 + 20 + 20);
+}
+
+/*
+ * 802.3 frames: the LLC header, SNAP and STP with tcpdump's words (with
+ * -e as tcpdump -e, whose "802.3, length N" is the length field).
+ */
+static void test_llc(void)
+{
+	struct pkt p;
+
+	pkt_stp(&p, 0, 0, 0);
+	EXPECT(&p, "STP 802.1d, Config, Flags [none], bridge-id 8000.02:00:00:00:00:0a.8001, "
+		   "length 35");
+	expect_line(
+		&p, 1, 0,
+		"eth0 In  02:00:00:00:00:0a > 01:80:c2:00:00:00, 802.3, length 38: LLC, dsap "
+		"STP (0x42) Individual, ssap STP (0x42) Command, ctrl 0x03: STP 802.1d, Config, "
+		"Flags [none], bridge-id 8000.02:00:00:00:00:0a.8001, length 35");
+	pkt_stp(&p, 0, 0, 0x81);
+	EXPECT(&p, "STP 802.1d, Config, Flags [Topology change, Topology change ACK], bridge-id "
+		   "8000.02:00:00:00:00:0a.8001, length 35");
+	pkt_stp(&p, 2, 2, 0x3c);
+	EXPECT(&p, "STP 802.1w, Rapid STP, Flags [Learn, Forward], bridge-id "
+		   "8000.02:00:00:00:00:0a.8001, length 36");
+	pkt_stp(&p, 0, 0x80, 0);
+	EXPECT(&p, "STP 802.1d, Topology Change");
+	/* a configuration BPDU one byte short */
+	pkt_stp(&p, 0, 0, 0);
+	p.b[12] = 0;
+	p.b[13] = 3 + 34;
+	p.name = "stp-short";
+	EXPECT(&p, "STP 802.1d, Config (invalid)");
+	/* a protocol identifier other than 0, and an unknown version */
+	pkt_stp(&p, 0, 0, 0);
+	p.b[18] = 1;
+	p.name = "stp-protocol";
+	EXPECT(&p, "unknown STP version, length 35");
+	pkt_stp(&p, 7, 0, 0);
+	EXPECT(&p, "STP Unknown STP protocol (0x07)");
+
+	pkt_snap_cdp(&p);
+	EXPECT(&p, "02:00:00:00:00:0a > 01:00:0c:cc:cc:cc SNAP, oui Cisco (0x00000c), pid CDP "
+		   "(0x2000), length 4");
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 01:00:0c:cc:cc:cc, 802.3, length 12: LLC, dsap "
+		    "SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0x03: oui Cisco "
+		    "(0x00000c), pid CDP (0x2000), length 4");
+
+	/* other SAPs: the frame's format, after the addresses without -e */
+	pkt_llc(&p, 0xf0, 0xf0, 0x03);
+	EXPECT(&p, "02:00:00:00:00:0a > 02:00:00:00:00:0b NetBeui Unnumbered, ui, Flags [Command], "
+		   "length 43");
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, 802.3, length 43: LLC, dsap "
+		    "NetBeui (0xf0) Individual, ssap NetBeui (0xf0) Command, ctrl 0x03: "
+		    "Unnumbered, ui, Flags [Command], length 43");
+	pkt_llc(&p, 0x10, 0x21, 0x73);
+	EXPECT(&p, "02:00:00:00:00:0a Unknown SSAP 0x20 > 02:00:00:00:00:0b Unknown DSAP 0x10 "
+		   "Unnumbered, ua, Flags [Final], length 43");
+	pkt_llc(&p, 0x04, 0x04, 0x01);
+	p.b[17] = 0x0b; /* S format, receiver ready, N(R) 5, poll */
+	EXPECT(&p, "02:00:00:00:00:0a > 02:00:00:00:00:0b SNA Supervisory, Receiver Ready, rcv seq "
+		   "5, Flags [Poll], length 43");
+	pkt_llc(&p, 0x04, 0x05, 0x02);
+	p.b[17] = 0x05; /* I format, N(S) 1, N(R) 2, final */
+	EXPECT(&p, "02:00:00:00:00:0a > 02:00:00:00:00:0b SNA Information, send seq 1, rcv seq 2, "
+		   "Flags [Final], length 43");
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, 802.3, length 43: LLC, dsap "
+		    "SNA (0x04) Individual, ssap SNA (0x04) Response, ctrl 0x0502: Information, "
+		    "send seq 1, rcv seq 2, Flags [Final], length 43");
+	/* a length field too short for the LLC header */
+	pkt_llc(&p, 0x04, 0x04, 0x03);
+	p.b[13] = 2;
+	p.name = "llc-len2";
+	EXPECT(&p, "[|llc]");
+
+	/* cut everywhere: the headers end at the STP fields tcpdump prints */
+	pkt_stp(&p, 0, 0, 0);
+	sweep_truncation(&p, 14 + 3 + 27);
+	pkt_stp(&p, 0, 0x80, 0);
+	sweep_truncation(&p, 14 + 3 + 4);
+	pkt_snap_cdp(&p);
+	sweep_truncation(&p, 14 + 8);
+	pkt_llc(&p, 0x04, 0x04, 0x02);
+	sweep_truncation(&p, 14 + 4);
+}
+
+/*
+ * -e: each tag's TPID, and after it the EtherType that follows, as
+ * tcpdump -e; an EtherType sockcap does not decode once, by its name.
+ */
+static void test_link_headers(void)
+{
+	struct pkt p;
+
+	pkt_qinq_udp4(&p);
+	EXPECT(&p,
+	       "vlan 100, p 3, vlan 20, p 1, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, ethertype 802.1Q-QinQ "
+		    "(0x88a8), length 54: vlan 100, p 3, ethertype 802.1Q (0x8100), vlan 20, p 1, "
+		    "ethertype IPv4 (0x0800), 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+	/* the third tag is not walked: its EtherType, once */
+	pkt_vlan_udp4(&p, 3);
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, ethertype 802.1Q (0x8100), "
+		    "length 58: vlan 10, p 1, ethertype 802.1Q (0x8100), vlan 20, p 1, ethertype "
+		    "802.1Q (0x8100), length 36");
+	/* an inner tag of VLAN 0, priority 0 is still a tag */
+	pkt_vlan_udp4(&p, 2);
+	p.b[18] = 0;
+	p.b[19] = 0;
+	p.name = "vlan-inner-0";
+	EXPECT(&p,
+	       "vlan 10, p 1, vlan 0, p 0, IP 198.18.0.1.5000 > 198.18.0.2.6000: UDP, length 4");
+
+	pkt_lldp(&p);
+	EXPECT(&p, "LLDP, length 20");
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 01:80:c2:00:00:0e, ethertype LLDP (0x88cc), "
+		    "length 34: LLDP, length 20");
+	/* tagged, and a tagged 802.3 frame */
+	eth(&p, MAC_LLDP, 0x8100);
+	vlan_tag(&p, 0x0005, 0x88cc);
+	putz(&p, 20);
+	p.name = "vlan-lldp";
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 01:80:c2:00:00:0e, ethertype 802.1Q (0x8100), "
+		    "length 38: vlan 5, p 0, ethertype LLDP (0x88cc), LLDP, length 20");
+	/* an unknown EtherType: by its number, after -e's header its length only */
+	eth(&p, MAC_B, 0x88b5);
+	putz(&p, 46);
+	p.name = "ethertype-unknown";
+	expect_line(&p, 1, 0,
+		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, ethertype Unknown (0x88b5), "
+		    "length 60: length 46");
+	eth(&p, MAC_B, 0x8863);
+	putz(&p, 40);
+	p.name = "pppoe-discovery";
+	EXPECT(&p, "PPPoE D, length 40");
 }
 
 static void test_truncation_everywhere(void)
@@ -503,12 +751,18 @@ static void test_line_bound(void)
 
 int main(void)
 {
+	dump_open();
 	test_basic_lines();
 	test_vlan();
 	test_malformed();
+	test_fragments();
+	test_llc();
+	test_link_headers();
 	test_truncation_everywhere();
 	test_timestamps();
 	test_line_bound();
+	if (frames_out)
+		fclose(frames_out);
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }
