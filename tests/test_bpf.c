@@ -69,7 +69,8 @@ struct fixture {
  */
 static char verifier_log[4096];
 
-static int fixture_load(struct fixture *f, size_t ring_bytes, bool net)
+/* stats: keep the verifier's statistics in verifier_log */
+static int fixture_load(struct fixture *f, size_t ring_bytes, bool net, bool stats)
 {
 	int err;
 
@@ -90,10 +91,10 @@ static int fixture_load(struct fixture *f, size_t ring_bytes, bool net)
 			   &f->skel->rodata->wakeup_check_mask);
 	err = bpf_map__set_max_entries(f->skel->maps.events, ring_bytes);
 	verifier_log[0] = 0;
-	if (!err)
+	if (!err && stats)
 		err = bpf_program__set_log_buf(f->skel->progs.sockcap_filter, verifier_log,
 					       sizeof(verifier_log));
-	if (!err)
+	if (!err && stats)
 		err = bpf_program__set_log_level(f->skel->progs.sockcap_filter, 4);
 	if (!err)
 		err = sockcap_bpf__load(f->skel);
@@ -114,11 +115,15 @@ static void fixture_close(struct fixture *f)
 static int fixture_open(struct fixture *f, size_t ring_bytes, bool net)
 {
 	static bool shown[2];
-	int err = fixture_load(f, ring_bytes, net);
+	int err = fixture_load(f, ring_bytes, net, true);
 	const char *stats = strstr(verifier_log, "processed ");
 
 	if (err) {
 		FAIL("loading the program%s: %s", net ? " with net_start" : "", strerror(-err));
+		fixture_close(f);
+		/* once more without the statistics: libbpf prints the verifier's log */
+		if (!fixture_load(f, ring_bytes, net, false))
+			printf("(loaded without the verifier's statistics)\n");
 		fixture_close(f);
 		return err;
 	}
