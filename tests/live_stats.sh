@@ -109,7 +109,7 @@ only_flood_lines "-c 1000" "$SC_TMP/count.out"
 # the output buffer when the pipe broke, and those after, are not shown.
 sc_start head "$A" "err:^sockcap: listening on " \
 	bash -c 'set -o pipefail; "$0" "$@" | head -n 1000 >"'"$SC_TMP"'/head.out"' "$SOCKCAP" -i vA
-flood "$FLOOD"
+sc_flood "$FLOOD"
 if sc_wait head 30; then
 	sc_check_eq "| head -n 1000: exit status" 0 "$SC_RC"
 else
