@@ -21,18 +21,18 @@ enum pf_format {
 };
 
 /* Link types used by sockcap (the LINKTYPE_ numbers of the registry). */
-#define PF_LINKTYPE_ETHERNET	1
-#define PF_LINKTYPE_RAW		101
-#define PF_LINKTYPE_LINUX_SLL	113
-#define PF_LINKTYPE_LINUX_SLL2	276
+#define PF_LINKTYPE_ETHERNET   1
+#define PF_LINKTYPE_RAW	       101
+#define PF_LINKTYPE_LINUX_SLL  113
+#define PF_LINKTYPE_LINUX_SLL2 276
 
 /* pcapng epb_flags: direction in bits 0-1, reception type in bits 2-4. */
 #define PF_DIR_UNKNOWN	0
 #define PF_DIR_IN	1
 #define PF_DIR_OUT	2
 #define PF_RX_UNICAST	(1u << 2)
-#define PF_RX_MULTICAST	(2u << 2)
-#define PF_RX_BROADCAST	(3u << 2)
+#define PF_RX_MULTICAST (2u << 2)
+#define PF_RX_BROADCAST (3u << 2)
 #define PF_RX_PROMISC	(4u << 2)
 
 /* epb_flags for a Linux packet type (PACKET_HOST, PACKET_OUTGOING, ...). */
@@ -86,12 +86,12 @@ struct pf_writer {
 	int fd;
 	enum pf_format fmt;
 	uint32_t nifs;
-	int err;	   /* first error, negative errno */
-	uint64_t flushed;  /* bytes written to fd so far */
-	uint64_t packets;  /* packets accepted */
-	uint64_t lost;	   /* of those, not in the file after a failed write */
-	size_t len;	   /* bytes in buf */
-	uint8_t *buf;	   /* PF_WRITER_BUF bytes */
+	int err;	  /* first error, negative errno */
+	uint64_t flushed; /* bytes written to fd so far */
+	uint64_t packets; /* packets accepted */
+	uint64_t lost;	  /* of those, not in the file after a failed write */
+	size_t len;	  /* bytes in buf */
+	uint8_t *buf;	  /* PF_WRITER_BUF bytes */
 };
 
 /*
@@ -131,18 +131,18 @@ struct pf_reader {
 	bool modified; /* modified pcap (PF_PCAP): 24-byte record headers */
 	uint32_t nifs;
 	struct {
-		char name[64];	/* "" when the file names none */
+		char name[64]; /* "" when the file names none */
 		uint16_t linktype;
 		uint32_t snaplen;
-		uint64_t units; /* timestamp units per second */
+		uint64_t units;	  /* timestamp units per second */
 		int64_t offset_s; /* if_tsoffset */
 	} ifs[PF_MAX_IFACES];
-	uint64_t packets; /* packets returned so far */
+	uint64_t packets;  /* packets returned so far */
 	uint32_t sections; /* pcapng section headers read */
-	char errbuf[128]; /* why pf_read_packet() failed */
-	uint8_t *buf;	  /* current block */
+	char errbuf[128];  /* why pf_read_packet() failed */
+	uint8_t *buf;	   /* current block */
 	size_t cap;
-	int err;	  /* first error: later calls return it again */
+	int err; /* first error: later calls return it again */
 };
 
 /* Start reading; on failure errbuf says why. 0 or a negative errno. */

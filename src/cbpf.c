@@ -277,7 +277,10 @@ static int classify_hdr_load(struct xlat *x, unsigned int j, enum load_kind *kin
 	return fail(x, EINVAL,
 		    "insn %u: reads the link-layer %s of the cooked (LINUX_SLL2) header, which a "
 		    "socket filter cannot see: not supported",
-		    j, k >= 12 ? "address" : k >= 10 ? "address length" : "type");
+		    j,
+		    k >= 12   ? "address"
+		    : k >= 10 ? "address length"
+			      : "type");
 }
 
 /*
@@ -404,10 +407,11 @@ static int check_insn(struct xlat *x, unsigned int j)
 	case BPF_LD | BPF_B | BPF_IND:
 		/* where X + k lands is only known at run time */
 		if (x->o->link == CBPF_LINK_SLL2 && f->k < CBPF_SLL2_HDR_LEN)
-			return fail(x, EINVAL,
-				    "insn %u: an indirect load that may read the cooked (LINUX_SLL2) "
-				    "header: not supported",
-				    j);
+			return fail(
+				x, EINVAL,
+				"insn %u: an indirect load that may read the cooked (LINUX_SLL2) "
+				"header: not supported",
+				j);
 		return 0;
 	case BPF_LD | BPF_MEM:
 	case BPF_LDX | BPF_MEM:

@@ -139,8 +139,7 @@ static int close_file(struct dump *d)
 	return err;
 }
 
-int dump_start(struct dump *d, const struct dump_opts *o, const struct pf_iface *ifs,
-	       uint32_t nifs)
+int dump_start(struct dump *d, const struct dump_opts *o, const struct pf_iface *ifs, uint32_t nifs)
 {
 	int err;
 

@@ -34,12 +34,12 @@ struct dump {
 	bool reported; /* an error was reported: the capture must end */
 	bool full;     /* -G with -W: the last file is written, no more are */
 	char name[PATH_MAX];
-	unsigned int seq;	/* number of the current file in a -C sequence */
-	unsigned int by_time;	/* files closed because of -G */
-	int digits;		/* -W's width for the sequence number */
-	time_t opened;		/* when the current -G period began */
-	uint64_t files;		/* files opened */
-	uint64_t lost;		/* packets of closed files lost to a failed write */
+	unsigned int seq;     /* number of the current file in a -C sequence */
+	unsigned int by_time; /* files closed because of -G */
+	int digits;	      /* -W's width for the sequence number */
+	time_t opened;	      /* when the current -G period began */
+	uint64_t files;	      /* files opened */
+	uint64_t lost;	      /* packets of closed files lost to a failed write */
 };
 
 /*

@@ -30,7 +30,6 @@ struct read_session {
 	struct iface_names names; /* LINUX_SLL2: this machine's names */
 };
 
-
 /* A file's interface name, as the file gives it (the line escapes it). */
 static const char *file_ifname(uint32_t ifindex, void *arg)
 {

@@ -10,10 +10,11 @@ build="autoconf automake make pkg-config gcc libc6-dev clang llvm bpftool
 # libclang-rt-dev: the libFuzzer runtime the fuzzers of make check use.
 # live tests compare with tcpdump on veth pairs in namespaces and check
 # capture files with tshark and capinfos; check-vm boots Debian's 6.1
-# kernel under qemu; bench/ floods with trafgen and iperf3
+# kernel under qemu; bench/ floods with trafgen and iperf3; CI checks the
+# code's format with clang-format
 tests="iproute2 tcpdump python3 util-linux procps coreutils
 	qemu-system-x86 busybox-static kmod xz-utils tshark wireshark-common
-	netsniff-ng iperf3"
+	netsniff-ng iperf3 clang-format"
 
 missing=
 for p in $build $tests; do

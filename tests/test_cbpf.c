@@ -32,7 +32,7 @@
  * the expressions that match no frame.
  */
 #define _GNU_SOURCE /* unshare() */
-#define bpf_insn pcap_bpf_insn
+#define bpf_insn    pcap_bpf_insn
 #include <pcap/pcap.h>
 #undef bpf_insn
 #undef BPF_STMT
@@ -2557,7 +2557,8 @@ static int sll2_differential(const char *what, const struct sock_filter *insns, 
 		want = pcap_offline_filter(&prog, &h, s->b);
 		r = sll2_run(fd, s->f, &got);
 		sll2_runs++;
-		accepted += same_verdict(what, " (LINUX_SLL2)", r, want, got, s->f, insns, n) && got;
+		accepted +=
+			same_verdict(what, " (LINUX_SLL2)", r, want, got, s->f, insns, n) && got;
 	}
 	close(fd);
 	return accepted;
@@ -2920,7 +2921,7 @@ static void check_sll2(void)
  * built to keep finite: programs with backward jumps are not given tagged
  * frames.
  */
-#define LIVE_BATCH 128
+#define LIVE_BATCH   128
 #define LIVE_WAIT_MS 500
 
 struct live_prog {
@@ -2982,7 +2983,8 @@ static int attach_entry(struct live_prog *lp)
 {
 	__u32 zero = 0;
 	struct bpf_insn entry[] = {
-		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_2,
+		{ .code = BPF_LD | BPF_DW | BPF_IMM,
+		  .dst_reg = BPF_REG_2,
 		  .src_reg = BPF_PSEUDO_MAP_FD },
 		{ 0 },
 		{ .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = 0 },
@@ -3075,7 +3077,8 @@ static void live_batch(int ifindex, int ref, int tx, struct live_prog **lp, unsi
 		if (f->len < 14 || (back && tagged(f)))
 			continue;
 		if (sendto(tx, f->b, f->len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
-			fail("live: sending \"%s\" (%u bytes): %s", f->name, f->len, strerror(errno));
+			fail("live: sending \"%s\" (%u bytes): %s", f->name, f->len,
+			     strerror(errno));
 			continue;
 		}
 		/* the copies the unfiltered socket gets, up to the arriving one */
@@ -3101,10 +3104,12 @@ static void live_batch(int ifindex, int ref, int tx, struct live_prog **lp, unsi
 		live_copies += nc;
 		for (unsigned int p = 0; p < n; p++) {
 			struct bpf_program prog = { .bf_len = lp[p]->n,
-						    .bf_insns = (struct pcap_bpf_insn *)lp[p]->insns };
+						    .bf_insns =
+							    (struct pcap_bpf_insn *)lp[p]->insns };
 
 			for (unsigned int c = 0; c < nc; c++) {
-				struct pcap_pkthdr h = { .caplen = copies[c].len, .len = copies[c].len };
+				struct pcap_pkthdr h = { .caplen = copies[c].len,
+							 .len = copies[c].len };
 				unsigned int want = pcap_offline_filter(&prog, &h, copies[c].b);
 
 				if (want > copies[c].len)
@@ -3113,15 +3118,18 @@ static void live_batch(int ifindex, int ref, int tx, struct live_prog **lp, unsi
 					continue;
 				checks++;
 				if (live_read(lp[p]->sock, &got) <= 0) {
-					fail("%s: live, \"%s\" (%s copy): libpcap takes %u bytes, the "
+					fail("%s: live, \"%s\" (%s copy): libpcap takes %u bytes, "
+					     "the "
 					     "socket got nothing",
 					     lp[p]->what, f->name,
-					     copies[c].pkttype == PACKET_OUTGOING ? "outgoing" : "incoming",
+					     copies[c].pkttype == PACKET_OUTGOING ? "outgoing"
+										  : "incoming",
 					     want);
 					break;
 				}
 				if (got.len != want || memcmp(got.b, copies[c].b, want)) {
-					fail("%s: live, \"%s\": libpcap takes %u bytes, the socket got "
+					fail("%s: live, \"%s\": libpcap takes %u bytes, the socket "
+					     "got "
 					     "%u%s",
 					     lp[p]->what, f->name, want, got.len,
 					     got.len == want ? " different ones" : "");
@@ -3131,7 +3139,8 @@ static void live_batch(int ifindex, int ref, int tx, struct live_prog **lp, unsi
 			/* and nothing more */
 			checks++;
 			if (live_read(lp[p]->sock, &got) > 0) {
-				fail("%s: live, \"%s\": the socket got a copy libpcap rejects (%u bytes)",
+				fail("%s: live, \"%s\": the socket got a copy libpcap rejects (%u "
+				     "bytes)",
 				     lp[p]->what, f->name, got.len);
 				while (live_read(lp[p]->sock, &got) > 0)
 					;
@@ -3207,7 +3216,8 @@ static void check_live(void)
 	for (i = 0; i < nframes; i++)
 		nb_gone += live_gone[i];
 	free(live_gone);
-	printf("live: %u frames dropped by the receive path; %u programs (%u with backward jumps, not given tagged frames) in %u "
+	printf("live: %u frames dropped by the receive path; %u programs (%u with backward jumps, "
+	       "not given tagged frames) in %u "
 	       "batches on lo, %lu copies of frames compared, %.2f s\n",
 	       nb_gone, nlprogs, nback, nb, live_copies, now() - t0);
 }

@@ -1241,7 +1241,8 @@ static void test_hostile(void)
 	expect_open_fails("text", (const uint8_t *)"hello, world\n", 13,
 			  "not a pcap or pcapng file");
 	expect_open_fails("empty", (const uint8_t *)"", 0, "empty file");
-	expect_open_fails("three bytes", (const uint8_t *)"\xd4\xc3\xb2", 3, "not a pcap or pcapng file");
+	expect_open_fails("three bytes", (const uint8_t *)"\xd4\xc3\xb2", 3,
+			  "not a pcap or pcapng file");
 	{
 		struct pf_reader r;
 		FILE *dir = fopen("/", "r"); /* opens, but reading fails */
