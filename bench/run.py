@@ -866,8 +866,10 @@ class Bench:
         rec = {"case": c, "label": label, "cmd": cmd, "writes_file": writes, "notes": []}
         return rec, base, file
 
-    def measure(self, run, case):
-        """One send of COUNT frames with case's capture running."""
+    def begin(self, run, case):
+        """A measurement's files made fresh and its capture started:
+        (rec, base, file, out, err, cpuf, ready), ready None when the
+        capture did not start (rec says why)."""
         rec, base, file = self.new_rec(run, case)
         out, err, cpuf = base + ".out", base + ".err", base + ".cpu"
         self.cap_pidfile = base + ".pid"
@@ -875,12 +877,17 @@ class Bench:
             if os.path.exists(f):
                 os.unlink(f)
         note("run %d: %s) %s" % (run, rec["case"], rec["label"]))
-        cmd = rec["cmd"]
         ready = 0.0
-        if cmd:
-            ready = self.start_capture(rec, cmd, out, err, cpuf)
-            if ready is None:
-                return rec
+        if rec["cmd"]:
+            ready = self.start_capture(rec, rec["cmd"], out, err, cpuf)
+        return rec, base, file, out, err, cpuf, ready
+
+    def measure(self, run, case):
+        """One send of COUNT frames with case's capture running."""
+        rec, base, file, out, err, cpuf, ready = self.begin(run, case)
+        if ready is None:
+            return rec
+        cmd = rec["cmd"]
         before = self.counters()
         tg = self.send(self.a.count)
         if tg is None:
@@ -1070,19 +1077,10 @@ class Bench:
 
     def measure_tcp(self, run, case):
         """One transfer with case's capture running."""
-        rec, base, file = self.new_rec(run, case)
-        out, err, cpuf = base + ".out", base + ".err", base + ".cpu"
-        self.cap_pidfile = base + ".pid"
-        for f in (out, err, self.cap_pidfile, cpuf, file):
-            if os.path.exists(f):
-                os.unlink(f)
-        note("run %d: %s) %s" % (run, rec["case"], rec["label"]))
+        rec, base, file, out, err, cpuf, ready = self.begin(run, case)
+        if ready is None:
+            return rec
         cmd = rec["cmd"]
-        ready = 0.0
-        if cmd:
-            ready = self.start_capture(rec, cmd, out, err, cpuf)
-            if ready is None:
-                return rec
         before = self.link_counters()
         res = self.transfer(self.a.tcp_secs, base)
         if res is None:

@@ -12,18 +12,13 @@ with tcpdump's.
 """
 import socket, struct, sys
 
+sys.dont_write_bytecode = True
+from pkt import csum  # noqa: E402
+
 NOBODY = bytes.fromhex("020000000063")
 STP_MAC = bytes.fromhex("0180c2000000")
 CDP_MAC = bytes.fromhex("01000ccccccc")
 LLDP_MAC = bytes.fromhex("0180c200000e")
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff)
-    s += s >> 16
-    return ~s & 0xffff
 
 def big(src, sport, dst, dport):
     v6 = ":" in dst

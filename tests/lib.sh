@@ -254,6 +254,27 @@ sc_quiet_link() {
 		sc_die "cannot configure the quiet link"
 }
 
+# sc_pair_link: namespaces A and B joined by vA (198.18.0.1/24,
+# fd00:198:18::1/64) and vB (198.18.0.2/24, fd00:198:18::2/64), quiet (no
+# DAD, no router solicitations, neighbours not probed at random moments);
+# their MAC addresses in MA and MB.
+sc_pair_link() {
+	sc_netns A a
+	sc_netns B b
+	sc_netns_quiet "$A"
+	sc_netns_quiet "$B"
+	sc_veth "$A" vA "$B" vB
+	sc_neigh_quiet "$A" vA
+	sc_neigh_quiet "$B" vB
+	MA=$(sc_mac "$A" vA)
+	MB=$(sc_mac "$B" vB)
+	ip -n "$A" addr add 198.18.0.1/24 dev vA &&
+		ip -n "$A" addr add fd00:198:18::1/64 dev vA nodad &&
+		ip -n "$B" addr add 198.18.0.2/24 dev vB &&
+		ip -n "$B" addr add fd00:198:18::2/64 dev vB nodad ||
+		sc_die "cannot configure addresses"
+}
+
 # --------------------------------------------------------------- processes
 
 # sc_start NAME NETNS READY CMD...

@@ -29,20 +29,7 @@ sc_need_cmd tcpdump tcpdump
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
 
-sc_netns A a
-sc_netns B b
-sc_netns_quiet "$A"
-sc_netns_quiet "$B"
-sc_veth "$A" vA "$B" vB
-sc_neigh_quiet "$A" vA
-sc_neigh_quiet "$B" vB
-MA=$(sc_mac "$A" vA)
-MB=$(sc_mac "$B" vB)
-ip -n "$A" addr add 198.18.0.1/24 dev vA &&
-	ip -n "$A" addr add fd00:198:18::1/64 dev vA nodad &&
-	ip -n "$B" addr add 198.18.0.2/24 dev vB &&
-	ip -n "$B" addr add fd00:198:18::2/64 dev vB nodad ||
-	sc_die "cannot configure addresses"
+sc_pair_link
 
 # tests/decode_frames.py sends the fragments and crafted frames.
 fr() { ip netns exec "$1" timeout 60 "$SC_PYTHON" "$srcdir/tests/decode_frames.py" "${@:2}"; }
