@@ -83,6 +83,17 @@ static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to, __u32 len)
 #define SC_ETH_P_8021Q	0x8100
 #define SC_ETH_P_8021AD 0x88a8
 #define SC_ETH_P_IPV6	0x86dd
+
+/* IP protocol numbers (IANA), IPv6 extension headers among them */
+#define SC_IPPROTO_HOPOPTS  0
+#define SC_IPPROTO_ICMP	    1
+#define SC_IPPROTO_TCP	    6
+#define SC_IPPROTO_UDP	    17
+#define SC_IPPROTO_ROUTING  43
+#define SC_IPPROTO_FRAGMENT 44
+#define SC_IPPROTO_AH	    51
+#define SC_IPPROTO_ICMPV6   58
+#define SC_IPPROTO_DSTOPTS  60
 /* IEEE 802.3 clause 3.2.6: a type/length field up to 1500 is a length */
 #define SC_ETH_MAX_LEN 1500
 /* skb->protocol of an 802.3 frame with an LLC header (ETH_P_802_2) */
@@ -175,13 +186,13 @@ static __always_inline __u16 sc_rest(const struct sc_record *r, __u32 off)
 static __always_inline __u8 sc_l4_layer(__u8 proto, int v6)
 {
 	switch (proto) {
-	case 6:
+	case SC_IPPROTO_TCP:
 		return SC_L_TCP;
-	case 17:
+	case SC_IPPROTO_UDP:
 		return SC_L_UDP;
-	case 1:
+	case SC_IPPROTO_ICMP:
 		return v6 ? SC_L_NONE : SC_L_ICMP;
-	case 58:
+	case SC_IPPROTO_ICMPV6:
 		return v6 ? SC_L_ICMP6 : SC_L_NONE;
 	}
 	return SC_L_NONE;
@@ -302,6 +313,13 @@ static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off, struct sc_reco
 	return sc_parse_l4(ctx, off + hlen, r);
 }
 
+/* The extension headers the walk steps over (RFC 8200 section 4, RFC 4302). */
+static __always_inline int sc_ip6_exthdr(__u8 nh)
+{
+	return nh == SC_IPPROTO_HOPOPTS || nh == SC_IPPROTO_ROUTING || nh == SC_IPPROTO_FRAGMENT ||
+	       nh == SC_IPPROTO_DSTOPTS || nh == SC_IPPROTO_AH;
+}
+
 /* RFC 8200 section 4: a bounded walk over the extension header chain. */
 static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_record *r)
 {
@@ -341,13 +359,13 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_reco
 		struct sc_ext6 eh;
 		__u32 len;
 
-		if (nh != 0 && nh != 43 && nh != 44 && nh != 60 && nh != 51)
+		if (!sc_ip6_exthdr(nh))
 			break;
 		if (sc_load(ctx, off, &eh, 8))
 			return SC_F_TRUNC;
-		if (nh == 44)
+		if (nh == SC_IPPROTO_FRAGMENT)
 			len = 8;
-		else if (nh == 51)
+		else if (nh == SC_IPPROTO_AH)
 			len = (eh.len + 2) * 4; /* RFC 4302: 32-bit words */
 		else
 			len = (eh.len + 1) * 8;
@@ -355,7 +373,7 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_reco
 			return SC_F_BAD;
 		r->l4_len -= len;
 		off += len;
-		if (nh == 44) {
+		if (nh == SC_IPPROTO_FRAGMENT) {
 			/*
 			 * A fragment header. The first fragment (an atomic
 			 * one too, RFC 6946) has the upper-layer header, but
@@ -379,7 +397,7 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_reco
 		return 0;
 	}
 	r->l4proto = nh;
-	if (i == SC_MAX_EXTHDR && (nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 51)) {
+	if (i == SC_MAX_EXTHDR && sc_ip6_exthdr(nh)) {
 		r->flags |= SC_F_TOODEEP;
 		return 0;
 	}
@@ -632,6 +650,20 @@ static __always_inline void sc_parse_net(sc_ctx_t *ctx, __u16 proto, struct sc_r
 
 #ifndef __bpf__
 /*
+ * The metadata a record of a packet in memory starts with, the capture's
+ * (time, interface, direction) left as they are: no tag stripped by a
+ * kernel, the wire length at least what is there.
+ */
+static inline void sc_record_init(struct sc_record *r, __u32 caplen, __u32 wire_len)
+{
+	r->version = SC_RECORD_VERSION;
+	r->flags = 0;
+	r->wire_len = wire_len > caplen ? wire_len : caplen;
+	r->vlan_tci = 0;
+	r->vlan_proto = 0;
+}
+
+/*
  * Parse a frame held in memory (a file, a test): caplen bytes are present of
  * a frame that was wire_len long. Sets everything but ts_ns, ifindex and
  * pkttype.
@@ -641,11 +673,7 @@ static inline void sc_parse_frame(const __u8 *data, __u32 caplen, __u32 wire_len
 {
 	struct sc_buf b = { .data = data, .len = caplen };
 
-	r->version = SC_RECORD_VERSION;
-	r->flags = 0;
-	r->wire_len = wire_len > caplen ? wire_len : caplen;
-	r->vlan_tci = 0;
-	r->vlan_proto = 0;
+	sc_record_init(r, caplen, wire_len);
 	sc_parse(&b, r);
 }
 
@@ -658,11 +686,7 @@ static inline void sc_parse_packet_net(const __u8 *data, __u32 caplen, __u32 wir
 {
 	struct sc_buf b = { .data = data, .len = caplen };
 
-	r->version = SC_RECORD_VERSION;
-	r->flags = 0;
-	r->wire_len = wire_len > caplen ? wire_len : caplen;
-	r->vlan_tci = 0;
-	r->vlan_proto = 0;
+	sc_record_init(r, caplen, wire_len);
 	sc_parse_net(&b, proto, r);
 }
 #endif

@@ -6,6 +6,8 @@
 #include <linux/types.h>
 
 #define SC_RECORD_VERSION 2
+/* sc_record.pkttype when the direction is not known (files). */
+#define SC_PKTTYPE_UNKNOWN 255
 
 /* Where parsing stopped, or the last layer that was parsed completely. */
 enum sc_layer {

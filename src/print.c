@@ -722,7 +722,7 @@ static void put_arp(struct line *l, const struct sc_record *r, int eflag)
 {
 	static const uint8_t zero[6];
 	uint16_t op = r->l4.arp.op;
-	int ipv4 = r->l4.arp.hrd == 1 && r->l4.arp.pro == 0x0800 && r->l4.arp.hln == 6 &&
+	int ipv4 = r->l4.arp.hrd == 1 && r->l4.arp.pro == SC_ETH_P_IP && r->l4.arp.hln == 6 &&
 		   r->l4.arp.pln == 4;
 
 	if (!eflag)
@@ -1022,7 +1022,7 @@ static void put_llc(struct printer *pr, struct line *l, const struct sc_record *
 static int is_llc(const struct sc_record *r)
 {
 	if (r->flags & SC_F_NOLINK)
-		return r->ethertype == 0x0004;
+		return r->ethertype == SC_ETH_P_802_2;
 	return r->ethertype <= 1500;
 }
 
@@ -1044,7 +1044,7 @@ static void put_other(struct printer *pr, struct line *l, const struct sc_record
 	uint16_t type = r->ethertype;
 	const char *name = tok_find(ethertypes, type);
 
-	if (name && type != 0x8100 && type != 0x88a8) {
+	if (name && type != SC_ETH_P_8021Q && type != SC_ETH_P_8021AD) {
 		put_str(l, name);
 		PUT_LIT(l, ", ");
 	} else if (!pr->o.eflag) {
@@ -1169,7 +1169,7 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_
 		} else {
 			put_ethertype(l, !vlan		 ? r->ethertype
 					 : r->vlan_proto ? r->vlan_proto
-							 : 0x8100);
+							 : SC_ETH_P_8021Q);
 			PUT_LIT(l, ", length ");
 			put_u64(l, r->wire_len + (r->flags & SC_F_VLAN_OOB ? 4 : 0));
 			PUT_LIT(l, ": ");
@@ -1179,7 +1179,8 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_
 		put_vlan(l, r->vlan_tci);
 		if (r->flags & SC_F_VLAN2) {
 			if (pr->o.eflag) {
-				put_ethertype(l, r->flags & SC_F_VLAN2_AD ? 0x88a8 : 0x8100);
+				put_ethertype(l, r->flags & SC_F_VLAN2_AD ? SC_ETH_P_8021AD
+									  : SC_ETH_P_8021Q);
 				PUT_LIT(l, ", ");
 			}
 			put_vlan(l, r->vlan_tci2);
@@ -1198,13 +1199,13 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_
 		}
 	}
 	switch (r->ethertype) {
-	case 0x0800:
+	case SC_ETH_P_IP:
 		put_ip(pr, l, r, 0);
 		break;
-	case 0x86dd:
+	case SC_ETH_P_IPV6:
 		put_ip(pr, l, r, 1);
 		break;
-	case 0x0806:
+	case SC_ETH_P_ARP:
 		put_arp(l, r, pr->o.eflag);
 		break;
 	default:

@@ -55,9 +55,6 @@ struct printer {
 	int from_file;
 };
 
-/* sc_record.pkttype when the direction is not known (files). */
-#define SC_PKTTYPE_UNKNOWN 255
-
 void printer_init(struct printer *p, const struct print_opts *o);
 /* Re-read the TAI-to-UTC offset (it changes only at leap seconds). */
 void printer_sync_clock(struct printer *p);

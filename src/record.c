@@ -12,6 +12,9 @@ static uint16_t get_be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* pf_pkttype_from_flags() says "unknown" as the record does */
+_Static_assert(PF_PKTTYPE_UNKNOWN == SC_PKTTYPE_UNKNOWN, "one unknown direction");
+
 int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc_record *r,
 		bool *by_index)
 {
@@ -28,8 +31,8 @@ int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc
 		uint8_t v = p->caplen ? p->data[0] >> 4 : 0;
 
 		sc_parse_packet_net(p->data, p->caplen, p->len,
-				    v == 4   ? 0x0800
-				    : v == 6 ? 0x86dd
+				    v == 4   ? SC_ETH_P_IP
+				    : v == 6 ? SC_ETH_P_IPV6
 					     : 0,
 				    r);
 	} else if (lt == PF_LINKTYPE_LINUX_SLL2 && p->caplen >= SLL2_HDR_LEN) {
