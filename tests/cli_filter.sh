@@ -73,7 +73,9 @@ sc_wait_for "-D to show vD up without carrier" 20 d_has vD "Up"
 d_has vD2 "Down" || sc_fail "-D: vD2 not shown as Down: $(tr '\n' ';' <"$SC_TMP/D.out")"
 ip -n "$A" link set vD2 up || sc_die "cannot bring up vD2"
 sc_wait_for "-D to show vD up and running once its peer is up" 20 d_has vD "Up, Running"
-# and in B, B's interfaces
+# and in B, B's interfaces, once vB has its carrier (its peer just came up)
+vb_running() { ip -n "$B" link show vB | grep -q 'LOWER_UP'; }
+sc_wait_for "vB to be running" 20 vb_running
 ip netns exec "$B" timeout "$SC_EXIT_SECS" "$SOCKCAP" -D >"$SC_TMP/DB.out" 2>&1 </dev/null
 sc_check_eq "-D in B" "1.lo [Up, Running, Loopback]
 $(ip -n "$B" -o link show vB | cut -d: -f1).vB [Up, Running]
