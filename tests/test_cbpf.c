@@ -19,15 +19,15 @@
  * kernel derives from it: skb->protocol (its ethertype) and skb->pkt_type
  * (its destination against the loopback device's all-zero address).
  *
- * The frames are built here, deterministically. libpcap 1.10.3's
+ * The frames are built by code (cbpf_common.c), deterministically; the
+ * expressions are read from tests/cbpf_exprs.txt under $srcdir (and
+ * tests/cbpf_sll2_exprs.txt for check_sll2's own). libpcap 1.10.3's
  * interpreter leaves M[] uninitialised and follows backward jumps without
  * a bound, so no program compared with it reads a word it did not write,
  * and no frame makes "protochain" walk more than 32 headers.
  *
  * Then the corpus compiled for LINUX_SLL2 (see check_sll2). The same
- * programs on live packet sockets are test_cbpf_live's. The expressions
- * are tests/cbpf_exprs.txt's and tests/cbpf_sll2_exprs.txt's, under
- * $srcdir; the frames are built in cbpf_common.c.
+ * programs on live packet sockets are test_cbpf_live's.
  *
  * Needs root (BPF); exits 77 otherwise. CBPF_SHOW_FAILS=n prints the first
  * n failures (default 10); CBPF_COVERAGE=1 prints the opcode counts and
