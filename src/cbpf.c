@@ -748,6 +748,32 @@ static void emit_cond(struct xlat *x, unsigned int id, const struct sock_filter 
 		emit_jump(x, BPF_JMP | BPF_JA, 0, 0, 0, e);
 }
 
+/* X = (P[k] & 0xf) << 2; the load goes through R0, which is A. */
+static void emit_msh(struct xlat *x, unsigned int j, const struct sock_filter *f)
+{
+	if (load_kind(x, j) == LOAD_HDR) {
+		emit_hdr(x, R_X, f->k, 1);
+	} else {
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_TMP, R_A, 0, 0);
+		emit(x, BPF_LD | BPF_B | BPF_ABS, 0, 0, 0, pkt_off(x, f->k));
+		emit(x, BPF_ALU | BPF_MOV | BPF_X, R_X, BPF_REG_0, 0, 0);
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_A, R_TMP, 0, 0);
+	}
+	emit(x, BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf);
+	emit(x, BPF_ALU | BPF_LSH | BPF_K, R_X, 0, 0, 2);
+}
+
+/* A = len or X = len: the packet's length. */
+static void emit_len(struct xlat *x, const struct sock_filter *f)
+{
+	__u8 dst = BPF_CLASS(f->code) == BPF_LD ? R_A : R_X;
+
+	emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_CTX, offsetof(struct __sk_buff, len), 0);
+	/* a file's length counts the header (no packet is near 2^32) */
+	if (x->o->link == CBPF_LINK_SLL2)
+		emit(x, BPF_ALU | BPF_ADD | BPF_K, dst, 0, 0, CBPF_SLL2_HDR_LEN);
+}
+
 static void emit_node(struct xlat *x, unsigned int id)
 {
 	const struct sock_filter *f;
@@ -796,28 +822,12 @@ static void emit_node(struct xlat *x, unsigned int id)
 		emit_ld_ind(x, f);
 		break;
 	case BPF_LDX | BPF_B | BPF_MSH:
-		/* X = (P[k] & 0xf) << 2; the load goes through R0, which is A. */
-		if (load_kind(x, j) == LOAD_HDR) {
-			emit_hdr(x, R_X, f->k, 1);
-		} else {
-			emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_TMP, R_A, 0, 0);
-			emit(x, BPF_LD | BPF_B | BPF_ABS, 0, 0, 0, pkt_off(x, f->k));
-			emit(x, BPF_ALU | BPF_MOV | BPF_X, R_X, BPF_REG_0, 0, 0);
-			emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_A, R_TMP, 0, 0);
-		}
-		emit(x, BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf);
-		emit(x, BPF_ALU | BPF_LSH | BPF_K, R_X, 0, 0, 2);
+		emit_msh(x, j, f);
 		break;
 	case BPF_LD | BPF_W | BPF_LEN:
-	case BPF_LDX | BPF_W | BPF_LEN: {
-		__u8 dst = BPF_CLASS(f->code) == BPF_LD ? R_A : R_X;
-
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_CTX, offsetof(struct __sk_buff, len), 0);
-		/* a file's length counts the header (no packet is near 2^32) */
-		if (x->o->link == CBPF_LINK_SLL2)
-			emit(x, BPF_ALU | BPF_ADD | BPF_K, dst, 0, 0, CBPF_SLL2_HDR_LEN);
+	case BPF_LDX | BPF_W | BPF_LEN:
+		emit_len(x, f);
 		break;
-	}
 	case BPF_LD | BPF_IMM:
 		emit(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, (__s32)f->k);
 		break;

@@ -167,9 +167,8 @@ static void getopt_tables(char *shorts, struct option *longs)
 	*longs = (struct option){ NULL, 0, NULL, 0 };
 }
 
-/* What one option sets; the checks across options come after. */
-static void set_option(struct options *o, int c, const char *arg, int *tflag, bool *wflag_set,
-		       const char **ffile)
+/* The options that take a number: false for any other. */
+static bool set_number(struct options *o, int c, const char *arg, bool *wflag_set)
 {
 	unsigned long v;
 
@@ -190,6 +189,36 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 			bad_arg("file size (million bytes, 1 to 1000000000000)", arg);
 		o->dump.rotate_bytes = (uint64_t)v * 1000000;
 		break;
+	case 'G':
+		if (!sc_parse_ulong(arg, 1, INT_MAX, &v))
+			bad_arg("rotation interval (seconds, 1 to 2147483647)", arg);
+		o->dump.rotate_secs = v;
+		break;
+	case 's':
+		/* 0 means the largest, as in tcpdump */
+		if (!sc_parse_ulong(arg, 0, MAX_SNAPLEN, &v))
+			bad_arg("snap length (0 to 262144)", arg);
+		o->snaplen = v ? v : MAX_SNAPLEN;
+		break;
+	case 'W':
+		if (!sc_parse_ulong(arg, 1, INT_MAX, &v))
+			bad_arg("file count (1 to 2147483647)", arg);
+		o->dump.max_files = v;
+		*wflag_set = true;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* What one option sets; the checks across options come after. */
+static void set_option(struct options *o, int c, const char *arg, int *tflag, bool *wflag_set,
+		       const char **ffile)
+{
+	if (set_number(o, c, arg, wflag_set))
+		return;
+	switch (c) {
 	case 'd':
 		o->dflag++;
 		break;
@@ -201,11 +230,6 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 		break;
 	case 'e':
 		o->print.eflag = 1;
-		break;
-	case 'G':
-		if (!sc_parse_ulong(arg, 1, INT_MAX, &v))
-			bad_arg("rotation interval (seconds, 1 to 2147483647)", arg);
-		o->dump.rotate_secs = v;
 		break;
 	case 'h':
 		options_usage(stdout);
@@ -237,12 +261,6 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 	case 'r':
 		o->rfile = arg;
 		break;
-	case 's':
-		/* 0 means the largest, as in tcpdump */
-		if (!sc_parse_ulong(arg, 0, MAX_SNAPLEN, &v))
-			bad_arg("snap length (0 to 262144)", arg);
-		o->snaplen = v ? v : MAX_SNAPLEN;
-		break;
 	case 't':
 		(*tflag)++;
 		break;
@@ -251,12 +269,6 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 		break;
 	case 'w':
 		o->wfile = arg;
-		break;
-	case 'W':
-		if (!sc_parse_ulong(arg, 1, INT_MAX, &v))
-			bad_arg("file count (1 to 2147483647)", arg);
-		o->dump.max_files = v;
-		*wflag_set = true;
 		break;
 	case 'Z':
 		o->user = arg;

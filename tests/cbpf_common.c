@@ -677,3 +677,23 @@ unsigned int corpus_programs(pcap_t *pc, bool count, corpus_fn *fn, void *arg)
 	}
 	return same;
 }
+
+pcap_t *cbpf_test_start(void)
+{
+	pcap_t *pc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("CBPF_SHOW_FAILS"))
+		show_fails = strtoul(getenv("CBPF_SHOW_FAILS"), NULL, 0);
+	if (geteuid() != 0) {
+		printf("SKIP: needs root for BPF\n");
+		exit(77);
+	}
+	pc = pcap_open_dead(DLT_EN10MB, SNAPLEN);
+	if (!pc) {
+		printf("pcap_open_dead failed\n");
+		exit(1);
+	}
+	read_exprs();
+	return pc;
+}

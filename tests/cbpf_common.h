@@ -347,6 +347,11 @@ char **read_lines(const char *name, unsigned int *n);
 extern char **exprs;
 extern unsigned int nexprs;
 void read_exprs(void);
+/*
+ * What both programs do first: line-buffered output, CBPF_SHOW_FAILS, exit
+ * 77 unless root, the expressions read; a handle to compile them with.
+ */
+pcap_t *cbpf_test_start(void);
 
 /*
  * Each expression compiled by pcap_compile, optimized then not; the

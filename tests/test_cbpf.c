@@ -1565,19 +1565,7 @@ int main(void)
 	double t0 = now(), t1;
 	pcap_t *pc;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (getenv("CBPF_SHOW_FAILS"))
-		show_fails = strtoul(getenv("CBPF_SHOW_FAILS"), NULL, 0);
-	if (geteuid() != 0) {
-		printf("SKIP: needs root for BPF\n");
-		return 77;
-	}
-	pc = pcap_open_dead(DLT_EN10MB, SNAPLEN);
-	if (!pc) {
-		printf("pcap_open_dead failed\n");
-		return 1;
-	}
-	read_exprs();
+	pc = cbpf_test_start();
 	read_sll2_exprs();
 	build_frames();
 	run_corpus(pc);

@@ -339,19 +339,7 @@ int main(void)
 	unsigned int same;
 	pcap_t *pc;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (getenv("CBPF_SHOW_FAILS"))
-		show_fails = strtoul(getenv("CBPF_SHOW_FAILS"), NULL, 0);
-	if (geteuid() != 0) {
-		printf("SKIP: needs root for BPF\n");
-		return 77;
-	}
-	pc = pcap_open_dead(DLT_EN10MB, SNAPLEN);
-	if (!pc) {
-		printf("pcap_open_dead failed\n");
-		return 1;
-	}
-	read_exprs();
+	pc = cbpf_test_start();
 	build_frames();
 	/* test_cbpf counts the compilations */
 	same = corpus_programs(pc, false, live_add, NULL);
