@@ -78,11 +78,14 @@ static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to, __u32 len)
 #define sc_ntohl(x) (x)
 #endif
 
-#define SC_ETH_P_IP	0x0800
-#define SC_ETH_P_ARP	0x0806
-#define SC_ETH_P_8021Q	0x8100
-#define SC_ETH_P_8021AD 0x88a8
-#define SC_ETH_P_IPV6	0x86dd
+#define SC_ETH_P_IP	 0x0800
+#define SC_ETH_P_ARP	 0x0806
+#define SC_ETH_P_8021Q	 0x8100
+#define SC_ETH_P_8021AD	 0x88a8
+#define SC_ETH_P_IPV6	 0x86dd
+#define SC_ETH_P_MPLS	 0x8847
+#define SC_ETH_P_MPLS_MC 0x8848
+#define SC_ETH_P_TEB	 0x6558 /* transparent Ethernet bridging (GRE, Geneve) */
 
 /* IP protocol numbers (IANA), IPv6 extension headers among them */
 #define SC_IPPROTO_HOPOPTS  0
@@ -99,8 +102,6 @@ static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to, __u32 len)
 /* skb->protocol of an 802.3 frame with an LLC header (ETH_P_802_2) */
 #define SC_ETH_P_802_2 0x0004
 
-/* IPv6 extension headers walked before the upper-layer header. */
-#define SC_MAX_EXTHDR 8
 /* VLAN tags recorded per frame, a tag the kernel stripped included. */
 #define SC_MAX_VLAN 2
 
@@ -226,6 +227,7 @@ static __always_inline int sc_icmp_has_idseq(const struct sc_record *r)
 
 static __always_inline int sc_parse_l4(sc_ctx_t *ctx, __u32 off, struct sc_record *r)
 {
+	r->hdr_off = off;
 	switch (r->layer) {
 	case SC_L_TCP: {
 		struct sc_tcp t;
@@ -308,6 +310,7 @@ static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off, struct sc_reco
 	r->layer = sc_l4_layer(ip.proto, 0);
 	if (r->layer == SC_L_NONE) {
 		r->layer = SC_L_IP;
+		r->hdr_off = off + hlen;
 		return 0;
 	}
 	return sc_parse_l4(ctx, off + hlen, r);
@@ -361,6 +364,8 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_reco
 
 		if (!sc_ip6_exthdr(nh))
 			break;
+		r->ext[i] = nh;
+		r->ext_n = i + 1;
 		if (sc_load(ctx, off, &eh, 8))
 			return SC_F_TRUNC;
 		if (nh == SC_IPPROTO_FRAGMENT)
@@ -404,6 +409,7 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_reco
 	r->layer = sc_l4_layer(nh, 1);
 	if (r->layer == SC_L_NONE) {
 		r->layer = SC_L_IP6;
+		r->hdr_off = off;
 		return 0;
 	}
 	return sc_parse_l4(ctx, off, r);
@@ -548,6 +554,92 @@ static __always_inline int sc_parse_llc(sc_ctx_t *ctx, __u32 off, struct sc_reco
 	return 0;
 }
 
+#define SC_PORT_VXLAN  4789 /* RFC 7348 */
+#define SC_PORT_GENEVE 6081 /* RFC 8926 */
+#define SC_TCP_URG     0x20
+
+/*
+ * How many bytes from r->hdr_off the line needs beyond the record's
+ * fields, at most: TCP options and the urgent pointer (the TCP header
+ * again), an ICMP message's body (the packet an error quotes, neighbour
+ * discovery's target), a UDP tunnel's header and inner packet, an IP
+ * payload of a protocol without fields (tunnels, SCTP, IGMP, ESP, AH), an
+ * MPLS label stack and what it carries. Plain TCP, UDP and echo
+ * messages, the bulk of traffic, copy nothing.
+ */
+static __always_inline __u32 sc_hdr_want(const struct sc_record *r)
+{
+	if (r->flags & (SC_F_TRUNC | SC_F_BAD | SC_F_FRAG | SC_F_TOODEEP))
+		return 0;
+	switch (r->layer) {
+	case SC_L_TCP:
+		if (r->l4.tcp.doff > 5 || (r->l4.tcp.flags & SC_TCP_URG))
+			return r->l4.tcp.doff * 4;
+		return 0;
+	case SC_L_UDP:
+		if (r->l4.udp.sport == SC_PORT_VXLAN || r->l4.udp.dport == SC_PORT_VXLAN ||
+		    r->l4.udp.sport == SC_PORT_GENEVE || r->l4.udp.dport == SC_PORT_GENEVE)
+			return SC_HDR_MAX;
+		return 0;
+	case SC_L_ICMP:
+	case SC_L_ICMP6:
+		return sc_icmp_has_idseq(r) ? 0 : SC_HDR_MAX;
+	case SC_L_IP:
+	case SC_L_IP6:
+		return (r->flags & SC_F_ADDR) ? SC_HDR_MAX : 0;
+	case SC_L_ETHER:
+		return (r->ethertype == SC_ETH_P_MPLS || r->ethertype == SC_ETH_P_MPLS_MC)
+			       ? SC_HDR_MAX
+			       : 0;
+	}
+	return 0;
+}
+
+#ifdef __bpf__
+/* The frame's length, as offsets count (see len_bias in sockcap.bpf.c). */
+static __always_inline __u32 sc_avail(sc_ctx_t *ctx, const struct sc_record *r)
+{
+	return r->wire_len;
+}
+#else
+static __always_inline __u32 sc_avail(sc_ctx_t *b, const struct sc_record *r)
+{
+	return b->len;
+}
+#endif
+
+/*
+ * Copy what sc_hdr_want() asks for, or as much of it as the frame has. A
+ * load that fails leaves hdr_len 0, and the line shows the layer cut.
+ */
+static __always_inline void sc_copy_hdr(sc_ctx_t *ctx, struct sc_record *r)
+{
+	__u32 want = sc_hdr_want(r), avail = sc_avail(ctx, r), off = r->hdr_off;
+	__u64 n;
+
+	if (!want || avail <= off)
+		return;
+	n = avail - off < want ? avail - off : want;
+#ifdef __bpf__
+	/*
+	 * The verifier needs the bounds on the very register the helper
+	 * gets; without this clang checks one copy and passes another.
+	 */
+	asm volatile("" : "+r"(n));
+#endif
+	if (n > SC_HDR_MAX || n < 1)
+		return;
+	/*
+	 * The same n, but 6.1's verifier learns no lower bound from "n != 0",
+	 * and the helper takes no size 0: this form bounds it to [1, 128] by
+	 * arithmetic alone (SC_HDR_MAX is a power of two).
+	 */
+	n = ((n - 1) & (SC_HDR_MAX - 1)) + 1;
+	if (sc_load(ctx, off, r->hdr, n))
+		return;
+	r->hdr_len = n;
+}
+
 /* Parse what follows the link-layer header (at off) into r. */
 static __always_inline void sc_parse_l3(sc_ctx_t *ctx, __u32 off, __u16 proto, struct sc_record *r)
 {
@@ -567,6 +659,7 @@ static __always_inline void sc_parse_l3(sc_ctx_t *ctx, __u32 off, __u16 proto, s
 		ret = 0;
 		/* payload length, as tcpdump prints for unknown ethertypes */
 		r->l4_len = sc_rest(r, off);
+		r->hdr_off = off;
 		if (r->flags & SC_F_NOLINK) {
 			/* a cooked capture's 802.3 frame starts at its LLC header */
 			if (proto == SC_ETH_P_802_2)
@@ -580,6 +673,7 @@ static __always_inline void sc_parse_l3(sc_ctx_t *ctx, __u32 off, __u16 proto, s
 		break;
 	}
 	r->flags |= ret;
+	sc_copy_hdr(ctx, r);
 }
 
 /*

@@ -5,7 +5,7 @@
 
 #include <linux/types.h>
 
-#define SC_RECORD_VERSION 2
+#define SC_RECORD_VERSION 3
 /* sc_record.pkttype when the direction is not known (files). */
 #define SC_PKTTYPE_UNKNOWN 255
 
@@ -26,6 +26,11 @@ enum sc_layer {
 	SC_L_STP,  /* spanning tree BPDU after LLC */
 	SC_L_MAX,
 };
+
+/* IPv6 extension headers walked before the upper-layer header. */
+#define SC_MAX_EXTHDR 8
+/* Bytes of headers a record carries past the ones it has fields for. */
+#define SC_HDR_MAX 128 /* a power of two: see sc_copy_hdr() */
 
 /* sc_record.flags */
 #define SC_F_TRUNC    0x0001 /* a header ran past the end of the frame */
@@ -125,10 +130,25 @@ struct sc_record {
 		} llc;
 	} l4;
 	__u32 frag_id; /* IPv6 fragment header's identification */
+	/*
+	 * The headers after the last one parsed into fields, as the frame
+	 * has them: hdr_len bytes from frame offset hdr_off (the L4 header;
+	 * an IP payload sockcap has no fields for; the network header of an
+	 * MPLS frame). Copied only where the line needs more than the
+	 * fields (sc_hdr_want() in parse.h); user space decodes them with
+	 * the same parser, so a live line and a file's line are the same.
+	 */
+	__u16 hdr_off;
+	__u8 hdr_len;
+	__u8 ext_n;		 /* IPv6 extension headers walked */
+	__u8 ext[SC_MAX_EXTHDR]; /* their types, in order */
+	__u32 pad;
+	__u8 hdr[SC_HDR_MAX] __attribute__((aligned(8)));
 };
 
 #define SC_PARSED_OFF 24
-_Static_assert(sizeof(struct sc_record) == 112, "sc_record layout changed");
+_Static_assert(sizeof(struct sc_record) == 256, "sc_record layout changed");
+_Static_assert(__builtin_offsetof(struct sc_record, hdr) == 128, "hdr must stay aligned");
 _Static_assert(__builtin_offsetof(struct sc_record, src) == 48, "addresses must stay aligned");
 _Static_assert(__builtin_offsetof(struct sc_record, vlan_tci2) == SC_PARSED_OFF,
 	       "parsed fields must start at SC_PARSED_OFF");

@@ -7,62 +7,23 @@
  * hundred instructions.
  */
 #include <arpa/inet.h>
-#include <stdbool.h>
 #include <linux/if_packet.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "decode.h"
 #include "parse.h"
-#include "print.h"
 
 /* ---------------------------------------------------------------- append */
 
-/*
- * The line being written. Every byte goes through put_mem() or put_ch(),
- * which never write at or past end, so no field, however long, and no
- * record, however odd, can take a line past the room its caller gave:
- * what does not fit is cut, and the line says so.
- */
-struct line {
-	char *p;
-	char *end; /* where the newline goes: the last byte of the room */
-	bool cut;
-};
-
-/* Inlined: a literal's length stays a constant, and its copy a few moves. */
-static inline __attribute__((always_inline)) void put_mem(struct line *l, const char *s, size_t n)
-{
-	size_t room = (size_t)(l->end - l->p);
-
-	if (__builtin_expect(n <= room, 1)) {
-		memcpy(l->p, s, n);
-		l->p += n;
-		return;
-	}
-	memcpy(l->p, s, room);
-	l->p += room;
-	l->cut = true;
-}
-
-static inline __attribute__((always_inline)) void put_ch(struct line *l, char c)
-{
-	if (l->p < l->end)
-		*l->p++ = c;
-	else
-		l->cut = true;
-}
-
-static void put_str(struct line *l, const char *s)
+void put_str(struct line *l, const char *s)
 {
 	put_mem(l, s, strlen(s));
 }
 
-/* "" lit: a string literal only, whose sizeof is its length plus one */
-#define PUT_LIT(l, lit) put_mem((l), "" lit, sizeof(lit) - 1)
-
 /* At least width digits, zero-padded. */
-static void put_u_pad(struct line *l, uint64_t v, int width)
+void put_u_pad(struct line *l, uint64_t v, int width)
 {
 	char tmp[20];
 	int n = sizeof(tmp);
@@ -74,12 +35,12 @@ static void put_u_pad(struct line *l, uint64_t v, int width)
 	put_mem(l, tmp + n, sizeof(tmp) - n);
 }
 
-static void put_u64(struct line *l, uint64_t v)
+void put_u64(struct line *l, uint64_t v)
 {
 	put_u_pad(l, v, 1);
 }
 
-static void put_hex(struct line *l, uint32_t v, int min_digits)
+void put_hex(struct line *l, uint32_t v, int min_digits)
 {
 	static const char hex[] = "0123456789abcdef";
 	char tmp[8];
@@ -92,7 +53,7 @@ static void put_hex(struct line *l, uint32_t v, int min_digits)
 	put_mem(l, tmp + n, sizeof(tmp) - n);
 }
 
-static void put_mac(struct line *l, const uint8_t *m)
+void put_mac(struct line *l, const uint8_t *m)
 {
 	for (int i = 0; i < 6; i++) {
 		if (i)
@@ -101,7 +62,7 @@ static void put_mac(struct line *l, const uint8_t *m)
 	}
 }
 
-static void put_ip4(struct line *l, const uint8_t *a)
+void put_ip4(struct line *l, const uint8_t *a)
 {
 	for (int i = 0; i < 4; i++) {
 		if (i)
@@ -110,7 +71,7 @@ static void put_ip4(struct line *l, const uint8_t *a)
 	}
 }
 
-static void put_ip6(struct line *l, const uint8_t *a)
+void put_ip6(struct line *l, const uint8_t *a)
 {
 	char tmp[INET6_ADDRSTRLEN];
 
@@ -123,12 +84,7 @@ static void put_ip6(struct line *l, const uint8_t *a)
 
 /* -------------------------------------------------------------- tables */
 
-struct tok {
-	unsigned int v;
-	const char *s;
-};
-
-static const char *tok_find(const struct tok *t, unsigned int v)
+const char *tok_find(const struct tok *t, unsigned int v)
 {
 	for (; t->s; t++)
 		if (t->v == v)
@@ -159,47 +115,6 @@ static const struct tok ipprotos[] = {
 	{ 17, "UDP" },	{ 41, "IPv6" }, { 43, "Routing" }, { 44, "frag" },  { 47, "GRE" },
 	{ 50, "ESP" },	{ 51, "AH" },	{ 58, "ICMPv6" },  { 59, "NONE" },  { 60, "DSTOPTS" },
 	{ 89, "OSPF" }, { 103, "PIM" }, { 112, "VRRP" },   { 132, "SCTP" }, { 0, NULL },
-};
-
-static const struct tok icmp_types[] = {
-	{ 0, "echo reply" },	       { 3, "unreachable" },
-	{ 4, "source quench" },	       { 5, "redirect" },
-	{ 8, "echo request" },	       { 9, "router advertisement" },
-	{ 10, "router solicitation" }, { 11, "time exceeded" },
-	{ 12, "parameter problem" },   { 13, "time stamp request" },
-	{ 14, "time stamp reply" },    { 0, NULL },
-};
-
-static const struct tok icmp_unreach[] = {
-	{ 0, "net unreachable" },
-	{ 1, "host unreachable" },
-	{ 2, "protocol unreachable" },
-	{ 3, "port unreachable" },
-	{ 4, "unreachable - need to frag" },
-	{ 5, "source route failed" },
-	{ 9, "net prohibited" },
-	{ 10, "host prohibited" },
-	{ 13, "unreachable - admin prohibited" },
-	{ 0, NULL },
-};
-
-static const struct tok icmp6_types[] = {
-	{ 1, "destination unreachable" },
-	{ 2, "packet too big" },
-	{ 3, "time exceeded in-transit" },
-	{ 4, "parameter problem" },
-	{ 128, "echo request" },
-	{ 129, "echo reply" },
-	{ 130, "multicast listener query" },
-	{ 131, "multicast listener report" },
-	{ 132, "multicast listener done" },
-	{ 133, "router solicitation" },
-	{ 134, "router advertisement" },
-	{ 135, "neighbor solicitation" },
-	{ 136, "neighbor advertisement" },
-	{ 137, "redirect" },
-	{ 143, "multicast listener report v2" },
-	{ 0, NULL },
 };
 
 /* IEEE 802.2 SAPs, as tcpdump names them */
@@ -411,7 +326,7 @@ static void put_time(struct printer *pr, struct line *l, uint64_t ts_ns)
 
 /* ------------------------------------------------------------ layers */
 
-static void put_trunc(struct line *l, const struct sc_record *r)
+void put_trunc(struct line *l, const struct sc_record *r)
 {
 	const char *name = r->layer < SC_L_MAX ? layer_names[r->layer] : "packet";
 
@@ -442,7 +357,7 @@ static void put_ethertype(struct line *l, uint16_t type)
 	PUT_LIT(l, ")");
 }
 
-static void put_proto_name(struct line *l, uint8_t proto)
+void put_proto_name(struct line *l, uint8_t proto)
 {
 	const char *name = tok_find(ipprotos, proto);
 
@@ -483,12 +398,13 @@ static void put_tcp(struct line *l, const struct sc_record *r)
 	}
 	PUT_LIT(l, ", win ");
 	put_u64(l, r->l4.tcp.win);
+	put_tcp_options(l, r);
 	PUT_LIT(l, ", length ");
 	put_u64(l, len);
 }
 
 /* As tcpdump: the lengths it compares are those of the data, header excluded. */
-static void put_udp(struct line *l, const struct sc_record *r)
+static void put_udp(struct printer *pr, struct line *l, const struct sc_record *r)
 {
 	uint16_t ulen = r->l4.udp.len;
 
@@ -510,47 +426,13 @@ static void put_udp(struct line *l, const struct sc_record *r)
 		put_u64(l, r->l4_len - 8);
 		return;
 	}
+	if (put_udp_tunnel(pr, l, r))
+		return;
 	PUT_LIT(l, "UDP, length ");
 	put_u64(l, ulen - 8);
 }
 
-static void put_icmp(struct line *l, const struct sc_record *r)
-{
-	int v6 = r->layer == SC_L_ICMP6;
-	uint8_t type = r->l4.icmp.type, code = r->l4.icmp.code;
-	const char *name = NULL;
-
-	if (v6)
-		PUT_LIT(l, "ICMP6, ");
-	else
-		PUT_LIT(l, "ICMP ");
-	if (!v6 && type == 3)
-		name = tok_find(icmp_unreach, code);
-	if (!name)
-		name = tok_find(v6 ? icmp6_types : icmp_types, type);
-	if (name) {
-		put_str(l, name);
-	} else {
-		PUT_LIT(l, "type ");
-		put_u64(l, type);
-		PUT_LIT(l, ", code ");
-		put_u64(l, code);
-	}
-	if (sc_icmp_has_idseq(r)) {
-		if (r->l4_len < 8) {
-			PUT_LIT(l, " [|icmp]");
-			return;
-		}
-		PUT_LIT(l, ", id ");
-		put_u64(l, r->l4.icmp.id);
-		PUT_LIT(l, ", seq ");
-		put_u64(l, r->l4.icmp.seq);
-	}
-	PUT_LIT(l, ", length ");
-	put_u64(l, r->l4_len);
-}
-
-static void put_addr(struct line *l, const uint8_t *a, int v6)
+void put_addr(struct line *l, const uint8_t *a, int v6)
 {
 	if (v6)
 		put_ip6(l, a);
@@ -703,17 +585,14 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 		put_tcp(l, r);
 		return;
 	case SC_L_UDP:
-		put_udp(l, r);
+		put_udp(pr, l, r);
 		return;
 	case SC_L_ICMP:
 	case SC_L_ICMP6:
-		put_icmp(l, r);
+		put_icmp(pr, l, r);
 		return;
 	default:
-		PUT_LIT(l, "ip-proto-");
-		put_u64(l, r->l4proto);
-		PUT_LIT(l, ", length ");
-		put_u64(l, r->l4_len);
+		put_ipproto(pr, l, r);
 		return;
 	}
 }
@@ -1139,17 +1018,40 @@ size_t sc_format_linktype(struct printer *pr, const struct sc_record *r, unsigne
 	return line_finish(l, buf);
 }
 
-size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_t room)
+/* What follows the link-layer header (and its tags). */
+static void put_net(struct printer *pr, struct line *l, const struct sc_record *r)
+{
+	switch (r->ethertype) {
+	case SC_ETH_P_IP:
+		put_ip(pr, l, r, 0);
+		break;
+	case SC_ETH_P_IPV6:
+		put_ip(pr, l, r, 1);
+		break;
+	case SC_ETH_P_ARP:
+		put_arp(l, r, pr->o.eflag);
+		break;
+	case SC_ETH_P_MPLS:
+	case SC_ETH_P_MPLS_MC:
+		put_mpls(pr, l, r);
+		break;
+	default:
+		if (is_llc(r))
+			put_llc(pr, l, r);
+		else
+			put_other(pr, l, r);
+		break;
+	}
+}
+
+/* Everything after the time, interface and direction columns. */
+static void put_frame(struct printer *pr, struct line *l, const struct sc_record *r)
 {
 	int vlan = r->flags & (SC_F_VLAN_OOB | SC_F_VLAN_INB);
-	struct line ln = line_start(buf, room), *l = &ln;
 
-	if (!room)
-		return 0;
-	put_prefix(pr, l, r);
 	if (stopped_at(r, SC_L_ETHER)) {
 		put_trunc(l, r);
-		goto done;
+		return;
 	}
 	/*
 	 * -e: as tcpdump, the EtherType of the frame (the first tag's TPID
@@ -1188,7 +1090,7 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_
 	}
 	if (stopped_at(r, SC_L_VLAN)) {
 		put_trunc(l, r);
-		goto done;
+		return;
 	}
 	if (vlan && pr->o.eflag) {
 		if (is_llc(r)) {
@@ -1198,23 +1100,44 @@ size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_
 			PUT_LIT(l, ", ");
 		}
 	}
-	switch (r->ethertype) {
-	case SC_ETH_P_IP:
-		put_ip(pr, l, r, 0);
-		break;
-	case SC_ETH_P_IPV6:
-		put_ip(pr, l, r, 1);
-		break;
-	case SC_ETH_P_ARP:
-		put_arp(l, r, pr->o.eflag);
-		break;
-	default:
-		if (is_llc(r))
-			put_llc(pr, l, r);
-		else
-			put_other(pr, l, r);
-		break;
+	put_net(pr, l, r);
+}
+
+/*
+ * Packets inside packets are printed to this depth; deeper ones (a tunnel
+ * in a tunnel in a tunnel) end in a mark, which keeps every line within
+ * SC_LINE_MAX and the stack small.
+ */
+#define SC_MAX_DEPTH 2
+
+void put_inner(struct printer *pr, struct line *l, const uint8_t *p, uint32_t caplen, uint32_t len,
+	       uint16_t ethertype)
+{
+	struct sc_buf b = { .data = p, .len = caplen };
+	struct sc_record in;
+
+	if (pr->depth >= SC_MAX_DEPTH) {
+		PUT_LIT(l, "[|tunnel]");
+		return;
 	}
-done:
+	memset(&in, 0, SC_PARSED_OFF);
+	sc_record_init(&in, caplen, len);
+	if (ethertype)
+		sc_parse_net(&b, ethertype, &in);
+	else
+		sc_parse(&b, &in);
+	pr->depth++;
+	put_frame(pr, l, &in);
+	pr->depth--;
+}
+
+size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_t room)
+{
+	struct line ln = line_start(buf, room), *l = &ln;
+
+	if (!room)
+		return 0;
+	put_prefix(pr, l, r);
+	put_frame(pr, l, r);
 	return line_finish(l, buf);
 }

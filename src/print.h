@@ -53,6 +53,7 @@ struct printer {
 	 * unknown direction (SC_PKTTYPE_UNKNOWN) are left out of the line.
 	 */
 	int from_file;
+	int depth; /* packets inside packets being printed (tunnels) */
 };
 
 void printer_init(struct printer *p, const struct print_opts *o);
