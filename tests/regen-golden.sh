@@ -5,7 +5,8 @@
 #   tests/regen-golden.sh [SOCKCAP]      (default: ./sockcap, else $SOCKCAP)
 #
 # The generated inputs are made again from their generators first
-# (tests/mkhostile.py writes hostile.pcapng; editcap converts
+# (tests/mkhostile.py writes hostile.pcapng, tests/mkdeep.py the
+# deep-*.pcap files and tcpdump their .tcpdump lines; editcap converts
 # tcpdump-us.pcap into modpcap.pcap); the captured ones are kept as they
 # are. Then, for every input that has a FILE.out, FILE.out (-tt -n),
 # FILE.ev.out (-tt -n -e -v, where one exists), FILE.err (standard error,
@@ -25,12 +26,14 @@ export TZ=XST-5:45
 rc=0
 
 python3 "$here/mkhostile.py" "$G/hostile.pcapng" || exit 1
+python3 "$here/mkdeep.py" "$G" || exit 1
 if command -v editcap >/dev/null; then
 	editcap -F modpcap "$G/tcpdump-us.pcap" "$G/modpcap.pcap" || exit 1
 fi
 
 cd "$G" || exit 1
 for out in *.out; do
+	case $out in deep-*) continue ;; esac
 	f=${out%.out}
 	case $f in
 	*.ev) f=${f%.ev} args="-tt -n -e -v" ;;
@@ -45,8 +48,16 @@ for out in *.out; do
 	rm -f "$f.err.new"
 done
 
+# the deeper decoders' files (tests/read_deep.sh): tcpdump's lines, and
+# sockcap's in UTC, with and without -v
+for f in deep-*.pcap; do
+	tcpdump -n -S -tt -r "$f" >"$f.tcpdump" 2>/dev/null
+	TZ=UTC "$SOCKCAP" -r "$f" -tt -n >"$f.out"
+	TZ=UTC "$SOCKCAP" -r "$f" -tt -n -v >"$f.v.out"
+done
+
 for out in *.out; do
-	case $out in *.ev.out | *.tttt.out) continue ;; esac
+	case $out in *.ev.out | *.tttt.out | deep-*) continue ;; esac
 	f=${out%.out}
 	if ! tcpdump -n -S -tt -r "$f" >"/tmp/regen.$$" 2>/dev/null &&
 		! [ -s "/tmp/regen.$$" ]; then
