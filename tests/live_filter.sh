@@ -128,21 +128,10 @@ check_end() {
 }
 
 # ================================================================ setup
-sc_netns A fa
-sc_netns B fb
-sc_netns_quiet "$A"
-sc_netns_quiet "$B"
-sc_veth "$A" vA "$B" vB
-sc_neigh_quiet "$A" vA
-sc_neigh_quiet "$B" vB
-MA=$(sc_mac "$A" vA)
-MB=$(sc_mac "$B" vB)
-ip -n "$A" addr add 198.18.0.1/24 dev vA &&
-	ip -n "$A" addr add 198.18.0.3/24 dev vA &&
-	ip -n "$A" addr add fd00:198:18::1/64 dev vA nodad &&
+sc_pair_link
+# a second address each side, and a host B believes is on the link
+ip -n "$A" addr add 198.18.0.3/24 dev vA &&
 	ip -n "$A" addr add fd00:198:18::3/64 dev vA nodad &&
-	ip -n "$B" addr add 198.18.0.2/24 dev vB &&
-	ip -n "$B" addr add fd00:198:18::2/64 dev vB nodad &&
 	ip -n "$B" neigh add 198.18.0.4 lladdr "$OTHER_MAC" dev vB ||
 	sc_die "cannot configure addresses"
 # for the warm-up: addresses that need no ARP
