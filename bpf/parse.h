@@ -583,6 +583,9 @@ static __always_inline __u32 sc_hdr_want(const struct sc_record *r)
 		return 0;
 	case SC_L_ICMP:
 	case SC_L_ICMP6:
+		/* a timestamp reply's times follow its id and seq */
+		if (r->layer == SC_L_ICMP && r->l4.icmp.type == 14)
+			return SC_HDR_MAX;
 		return sc_icmp_has_idseq(r) ? 0 : SC_HDR_MAX;
 	case SC_L_IP:
 	case SC_L_IP6:

@@ -576,7 +576,9 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 		PUT_LIT(l, "[extension header chain too long]");
 		return;
 	}
-	if (r->flags & (SC_F_TRUNC | SC_F_BAD)) {
+	/* a cut ICMP message: put_icmp() marks it where tcpdump does */
+	if ((r->flags & (SC_F_TRUNC | SC_F_BAD)) && r->layer != SC_L_ICMP &&
+	    r->layer != SC_L_ICMP6) {
 		put_trunc(l, r);
 		return;
 	}

@@ -498,14 +498,11 @@ sc_dir_sockcap() {
 }
 
 # Differences from tcpdump -n -S that are sockcap's by design: its record
-# carries no TCP options, no neighbour discovery target, no MLD group count.
+# carries no TCP options.
 sc_norm_tcpdump() {
 	sed -E -e 's/^[0-9:.]+ //' \
 		-e 's/, options \[[^]]*\]//' \
-		-e 's/(ICMP6, neighbor solicitation), who has [^,]+/\1/' \
-		-e 's/(ICMP6, neighbor advertisement), tgt is [^,]+/\1/' \
-		-e 's/: HBH ICMP6, /: ICMP6, /' \
-		-e 's/(multicast listener report v2), [0-9]+ group record\(s\)/\1/'
+		-e 's/: HBH ICMP6, /: ICMP6, /'
 }
 
 # Without -e tcpdump shows nothing of an 802.1Q tag; sockcap shows

@@ -145,6 +145,47 @@ case('icmp port unreachable quoting UDP whose quoted header is cut to 2 bytes',
      e4(R, A) / ICMP(type=3, code=3) / Raw(bytes(ie4(A, C, proto=17) / UDP(sport=40014, dport=2222))[:22]))
 case('icmp time exceeded quoting ICMP echo',
      e4(R, A) / ICMP(type=11, code=0) / ie4(A, C, ttl=1) / ICMP(type=8, id=0x42, seq=3))
+case('icmp net admin prohibited (code 9) quoting UDP',
+     e4(R, A) / ICMP(type=3, code=9) / ie4(A, C) / UDP(sport=40015, dport=2222))
+case('icmp host admin prohibited (code 10) quoting UDP',
+     e4(R, A) / ICMP(type=3, code=10) / ie4(A, C) / UDP(sport=40016, dport=2222))
+case('icmp source route failed (code 5)',
+     e4(R, A) / ICMP(type=3, code=5) / ie4(A, C) / UDP(sport=40017, dport=2222))
+case('icmp host unreachable for tos (code 12)',
+     e4(R, A) / ICMP(type=3, code=12) / ie4(A, C) / UDP(sport=40018, dport=2222))
+case('icmp unreachable with an unknown code (20)',
+     e4(R, A) / ICMP(type=3, code=20) / ie4(A, C) / UDP(sport=40019, dport=2222))
+case('icmp port unreachable quoting a protocol other than TCP/UDP (SCTP)',
+     e4(R, A) / ICMP(type=3, code=3) / ie4(A, C, proto=132) / Raw(b'\x9c\x40\x00\x50' + b'\0' * 4))
+case('icmp redirect for tos and host (type 5 code 3)',
+     e4(R, A) / ICMP(type=5, code=3, gw='198.18.0.253') / ie4(A, C) / UDP(sport=40020, dport=2222))
+case('icmp redirect with an unknown code (9)',
+     e4(R, A) / ICMP(type=5, code=9, gw='198.18.0.253') / ie4(A, C) / UDP(sport=40021, dport=2222))
+case('icmp time exceeded with an unknown code (2)',
+     e4(R, A) / ICMP(type=11, code=2) / ie4(A, C) / UDP(sport=40022, dport=2222))
+case('icmp time exceeded whose quoted IP header is cut before its destination',
+     e4(R, A) / ICMP(type=11, code=0) / Raw(bytes(ie4(A, C) / UDP(sport=40023, dport=2222))[:12]))
+case('icmp parameter problem code 1 (required option missing)',
+     e4(R, A) / ICMP(type=12, code=1) / ie4(A, C) / UDP(sport=40024, dport=2222))
+case('icmp source quench quoting only an IP header',
+     e4(R, A) / ICMP(type=4, code=0) / ie4(A, C, proto=17))
+case('icmp router advertisement (type 9) with two addresses, lifetime 1800',
+     e4(R, '224.0.0.1') / ICMP(type=9, unused=0x02020708)
+     / Raw(bytes.fromhex('c61200fe00000000c61200fd00000064')))
+case('icmp router solicitation (type 10)',
+     e4(A, '224.0.0.2') / ICMP(type=10))
+case('icmp timestamp request (type 13)',
+     e4(A, B) / ICMP(type=13, id=0x11, seq=2, ts_ori=3600000, ts_rx=0, ts_tx=0))
+case('icmp timestamp reply (type 14)',
+     e4(B, A) / ICMP(type=14, id=0x11, seq=2, ts_ori=3600000, ts_rx=3600500, ts_tx=86399999))
+case('icmp address mask request (type 17)',
+     e4(A, B) / ICMP(type=17, id=1, seq=1, addr_mask='0.0.0.0'))
+case('icmp address mask reply (type 18)',
+     e4(B, A) / ICMP(type=18, id=1, seq=1, addr_mask='255.255.255.0'))
+case('icmp of an unknown type (42)',
+     e4(A, B) / ICMP(type=42, code=0) / Raw(b'\0' * 4))
+case('icmp echo request whose IP length leaves 4 bytes of it',
+     e4(A, B, len=24) / ICMP(type=8, id=1, seq=1))
 
 # ---------------------------------------------------------------- ICMPv6
 section('icmp6')
@@ -197,6 +238,28 @@ case('icmp6 MLDv2 report with 2 group records (is_in with 1 source, allow with 2
      e6(L1, 'ff02::16', hlim=1) / IPv6ExtHdrHopByHop(options=[RouterAlert()]) / ICMPv6MLReport2(records=[
          ICMPv6MLDMultAddrRec(rtype=1, dst='ff02::1:3', sources=[A6]),
          ICMPv6MLDMultAddrRec(rtype=5, dst='ff02::1:4', sources=[A6, B6])]))
+case('icmp6 destination unreachable code 2 (beyond scope) quoting UDP',
+     e6(C6, A6) / ICMPv6DestUnreach(code=2) / IPv6(src=L1, dst=D6) / UDP(sport=40028, dport=2222))
+case('icmp6 destination unreachable code 4 quoting UDP after a destination options header',
+     e6(D6, A6) / ICMPv6DestUnreach(code=4) / IPv6(src=A6, dst=D6) / IPv6ExtHdrDestOpt() / UDP(sport=40029, dport=2223))
+case('icmp6 destination unreachable code 4 quoting an ICMPv6 echo (no port)',
+     e6(D6, A6) / ICMPv6DestUnreach(code=4) / IPv6(src=A6, dst=D6) / ICMPv6EchoRequest(id=1, seq=1))
+case('icmp6 destination unreachable with an unknown code (7)',
+     e6(C6, A6) / ICMPv6DestUnreach(code=7) / IPv6(src=A6, dst=D6) / UDP(sport=40030, dport=2222))
+case('icmp6 time exceeded in reassembly (code 1)',
+     e6(C6, A6) / ICMPv6TimeExceeded(code=1) / IPv6(src=A6, dst=D6) / UDP(sport=40031, dport=2222))
+case('icmp6 parameter problem code 0 (erroneous header field) pointer 6',
+     e6(C6, A6) / ICMPv6ParamProblem(code=0, ptr=6) / IPv6(src=A6, dst=D6) / UDP(sport=40032, dport=2222))
+case('icmp6 parameter problem code 2 (unrecognized option) pointer 42',
+     e6(C6, A6) / ICMPv6ParamProblem(code=2, ptr=42) / IPv6(src=A6, dst=D6) / UDP(sport=40033, dport=2222))
+case('icmp6 packet too big whose IPv6 payload length leaves 6 bytes of it',
+     e6(C6, A6, plen=6) / ICMPv6PacketTooBig(mtu=1280) / IPv6(src=A6, dst=D6) / UDP(sport=40034, dport=2222))
+case('icmp6 neighbour solicitation whose target is cut (payload length 16)',
+     e6(A6, 'ff02::1:ff00:2', hlim=255, plen=16) / ICMPv6ND_NS(tgt=B6))
+case('icmp6 MLD query of 26 bytes (neither version)',
+     e6(L1, 'ff02::1', hlim=1) / ICMPv6MLQuery(mrd=10000, mladdr='::') / Raw(b'\0\0'))
+case('icmp6 inverse neighbour solicitation (type 141)',
+     e6(L1, 'ff02::1', hlim=255) / ICMPv6ND_NS(type=141, tgt='::'))
 
 # ---------------------------------------------------------------- TCP options
 section('tcp')
