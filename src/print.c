@@ -528,10 +528,10 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 	enum sc_layer l3 = v6 ? SC_L_IP6 : SC_L_IP;
 	int ports;
 
-	/* with -e the ethertype already names the protocol, as in tcpdump */
-	/* before any field, as tcpdump: a packet inside a packet brings its bytes */
+	/* a broken header inside a tunnel, in tcpdump's words (its bytes came along) */
 	if (pr->depth && put_inner_ip_bad(pr, l, r, v6))
 		return;
+	/* with -e the ethertype already names the protocol, as in tcpdump */
 	if (!pr->o.eflag)
 		put_str(l, v6 ? "IP6 " : "IP ");
 	if (!(r->flags & SC_F_ADDR)) {
@@ -582,8 +582,7 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 		return;
 	}
 	if (r->flags & (SC_F_TRUNC | SC_F_BAD)) {
-		/* inside a tunnel, tcpdump's " [|udp]" (a TCP header cut before its ports:
-		 * "[|tcp]") */
+		/* inside a tunnel, tcpdump's " [|udp]"; "[|tcp]" before TCP's ports */
 		if (pr->depth && (ports || r->layer != SC_L_TCP))
 			put_ch(l, ' ');
 		put_trunc(l, r);
