@@ -107,5 +107,21 @@ void put_ext6(struct printer *pr, struct line *l, const struct sc_record *r);
  */
 int put_udp_tunnel(struct printer *pr, struct line *l, const struct sc_record *r);
 void put_mpls(struct printer *pr, struct line *l, const struct sc_record *r);
+/*
+ * An IP payload that is a tunnel (r->layer SC_L_IP/SC_L_IP6): GRE (47),
+ * IPv4 (4) or IPv6 (41) inside; returns 0 for another protocol, and
+ * nothing is written.
+ */
+int put_ip_tunnel(struct printer *pr, struct line *l, const struct sc_record *r);
+/*
+ * put_inner()'s help with a packet inside a packet whose parse stopped at
+ * a broken or cut header: sc_inner_keep() keeps that header's bytes in its
+ * record (b holds the packet), and put_inner_ip_bad() prints what tcpdump
+ * says of a network header it cannot use (returns 0 when that is not the
+ * fault, and nothing is written).
+ */
+struct sc_buf;
+void sc_inner_keep(const struct sc_buf *b, struct sc_record *in);
+int put_inner_ip_bad(struct printer *pr, struct line *l, const struct sc_record *r, int v6);
 
 #endif /* SOCKCAP_DECODE_H */

@@ -528,6 +528,9 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 	enum sc_layer l3 = v6 ? SC_L_IP6 : SC_L_IP;
 	int ports;
 
+	/* a broken header inside a tunnel, in tcpdump's words (its bytes came along) */
+	if (pr->depth && put_inner_ip_bad(pr, l, r, v6))
+		return;
 	/* with -e the ethertype already names the protocol, as in tcpdump */
 	if (!pr->o.eflag)
 		put_str(l, v6 ? "IP6 " : "IP ");
@@ -539,7 +542,9 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 		put_ip_verbose(l, r, v6);
 	if (r->flags & SC_F_IPSHORT)
 		PUT_LIT(l, "[truncated-ip] ");
-	ports = (r->layer == SC_L_TCP || r->layer == SC_L_UDP) && !(r->flags & SC_F_TRUNC);
+	/* a cut L4 header has its ports when its bytes came along (put_inner) */
+	ports = (r->layer == SC_L_TCP || r->layer == SC_L_UDP) &&
+		(!(r->flags & SC_F_TRUNC) || r->hdr_len >= 4);
 	if (v6 && (r->flags & (SC_F_FRAG | SC_F_FRAG1))) {
 		/*
 		 * As tcpdump: the addresses, the fragment header, and the
@@ -579,6 +584,9 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 	/* a cut ICMP message: put_icmp() marks it where tcpdump does */
 	if ((r->flags & (SC_F_TRUNC | SC_F_BAD)) && r->layer != SC_L_ICMP &&
 	    r->layer != SC_L_ICMP6) {
+		/* inside a tunnel, tcpdump's " [|udp]"; "[|tcp]" before TCP's ports */
+		if (pr->depth && (ports || r->layer != SC_L_TCP))
+			put_ch(l, ' ');
 		put_trunc(l, r);
 		return;
 	}
@@ -1106,20 +1114,28 @@ static void put_frame(struct printer *pr, struct line *l, const struct sc_record
 }
 
 /*
- * Packets inside packets are printed to this depth; deeper ones (a tunnel
- * in a tunnel in a tunnel) end in a mark, which keeps every line within
- * SC_LINE_MAX and the stack small.
+ * Packets inside packets: the bytes a record carries (SC_HDR_MAX) run out
+ * after a few (each takes 20 bytes at least); this bound only keeps the
+ * stack small. An inner packet that would take the line past its room is
+ * left out, with a mark, so every line stays whole.
  */
-#define SC_MAX_DEPTH 2
+#define SC_MAX_DEPTH 8
 
 void put_inner(struct printer *pr, struct line *l, const uint8_t *p, uint32_t caplen, uint32_t len,
 	       uint16_t ethertype)
 {
 	struct sc_buf b = { .data = p, .len = caplen };
 	struct sc_record in;
+	char *at = l->p;
+	bool was_cut = l->cut;
 
 	if (pr->depth >= SC_MAX_DEPTH) {
-		PUT_LIT(l, "[|tunnel]");
+		PUT_LIT(l, " [|tunnel]");
+		return;
+	}
+	/* as tcpdump: no part of an Ethernet header cut short */
+	if (!ethertype && caplen < SC_ETH_HLEN) {
+		PUT_LIT(l, " [|ether]");
 		return;
 	}
 	memset(&in, 0, SC_PARSED_OFF);
@@ -1128,9 +1144,19 @@ void put_inner(struct printer *pr, struct line *l, const uint8_t *p, uint32_t ca
 		sc_parse_net(&b, ethertype, &in);
 	else
 		sc_parse(&b, &in);
+	sc_inner_keep(&b, &in);
 	pr->depth++;
-	put_frame(pr, l, &in);
+	/* without its own link-layer header, the tunnel has named its type */
+	if (ethertype)
+		put_net(pr, l, &in);
+	else
+		put_frame(pr, l, &in);
 	pr->depth--;
+	if (l->cut && !was_cut) {
+		l->p = at;
+		l->cut = false;
+		PUT_LIT(l, " [|tunnel]");
+	}
 }
 
 size_t sc_format(struct printer *pr, const struct sc_record *r, char *buf, size_t room)

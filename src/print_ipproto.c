@@ -7,7 +7,8 @@
 
 void put_ipproto(struct printer *pr, struct line *l, const struct sc_record *r)
 {
-	(void)pr;
+	if (put_ip_tunnel(pr, l, r))
+		return;
 	PUT_LIT(l, "ip-proto-");
 	put_u64(l, r->l4proto);
 	PUT_LIT(l, ", length ");

@@ -411,6 +411,17 @@ case('VXLAN with inner Ethernet carrying an IPv4 header of IHL 3',
      e4() / UDP(sport=49159, dport=4789) / VXLAN(flags=0x08, NextProtocol=0, vni=100) / Ether(src=M3, dst='02:00:00:00:00:04')
      / ie4(C, D, ihl=3) / UDP(sport=40315, dport=2222))
 
+case('GRE inside GRE six deep: the 128 bytes a record carries end inside the innermost IPv4 header',
+     e4() / GRE() / ie4('198.19.0.5', '198.19.1.5') / GRE() / ie4('198.19.0.4', '198.19.1.4') / GRE()
+     / ie4('198.19.0.3', '198.19.1.3') / GRE() / ie4('198.19.0.2', '198.19.1.2') / GRE()
+     / ie4('198.19.0.1', '198.19.1.1') / GRE() / ie4('198.19.0.0', '198.19.1.0') / ICMP(type=8, id=0x18, seq=1))
+case('MPLS over GRE (proto 0x8847), one label, then IPv4 ICMP echo',
+     e4() / GRE(proto=0x8847) / MPLS(label=200, cos=0, s=1, ttl=64) / ie4(C, D) / ICMP(type=8, id=0x19, seq=1))
+case('GRE whose inner TCP header is cut before its ports (caplen 14+20+4+20+3)',
+     e4() / GRE(proto=0x0800) / ie4(C, D) / TCP(sport=40318, dport=80, flags='S', seq=1), 14 + 20 + 4 + 20 + 3)
+case('IPv6-in-IPv4 (proto 41) carrying a 28-byte IPv4 packet',
+     e4(proto=41) / ie4(C, D) / UDP(sport=40319, dport=2222))
+
 # ---------------------------------------------------------------- other IP protocols
 section('ipproto')
 case('SCTP INIT chunk',

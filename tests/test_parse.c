@@ -369,7 +369,7 @@ static void test_malformed(void)
 	putz(&p, 24);
 	finish_ip4(&p, ip);
 	p.name = "gre";
-	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: ip-proto-47, length 24");
+	EXPECT(&p, "IP 198.18.0.1 > 198.18.0.2: GREv0, length 24: gre-proto-0x0");
 	eth(&p, MAC_B, 0x88b5);
 	putz(&p, 46);
 	p.name = "ethertype-unknown";
