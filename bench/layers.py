@@ -39,6 +39,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the tree
 import run as rb  # noqa: E402  (bench/run.py: the veth pair, trafgen, capture helpers)
 
 PROG = "layers.py"
