@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * \summary: what test_cbpf and test_cbpf_live share: counts, the packet
- * corpus, the filter expressions read from tests/cbpf_exprs.txt
+ * corpus (built here, and the frames of tests/golden/deep-*.pcap), the
+ * filter expressions read from tests/cbpf_exprs.txt
  */
 #include "cbpf_common.h"
 
@@ -91,6 +92,8 @@ uint32_t rnd(void)
 	rnd_state ^= rnd_state << 5;
 	return rnd_state;
 }
+
+static void add_deep_frames(void);
 
 void build_frames(void)
 {
@@ -568,6 +571,8 @@ void build_frames(void)
 		}
 		add(&p, "random #%u, %u bytes", i, len);
 	}
+
+	add_deep_frames();
 }
 
 /* ----------------------------------------------------------- data */
@@ -629,6 +634,51 @@ char **read_lines(const char *name, unsigned int *n)
 	if (!*n)
 		data_error(path, 0, "no expression in it");
 	return lines;
+}
+
+/*
+ * The frames tests/mkdeep.py wrote for the decoders (tunnels, ICMP errors,
+ * TCP options, IPv6 extension headers, IP protocols without fields), read
+ * with libpcap from $srcdir/tests/golden. Exits with 99 when one cannot be
+ * read or holds no frame.
+ */
+static void add_deep_frames(void)
+{
+	static const char *const names[] = { "deep-ext6.pcap",	"deep-icmp4.pcap",
+					     "deep-icmp6.pcap", "deep-ipproto.pcap",
+					     "deep-tcp.pcap",	"deep-tunnel.pcap" };
+	const char *srcdir = getenv("srcdir");
+	char path[4096], err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct pb p;
+	unsigned int i, n;
+	pcap_t *pc;
+	int r;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/tests/golden/%s", srcdir && *srcdir ? srcdir : ".",
+			 names[i]);
+		pc = pcap_open_offline(path, err);
+		if (!pc) {
+			printf("ERROR %s\n", err); /* libpcap's message names the file */
+			exit(99);
+		}
+		if (pcap_datalink(pc) != DLT_EN10MB)
+			data_error(path, 0, "not Ethernet");
+		for (n = 0; (r = pcap_next_ex(pc, &h, &data)) == 1;) {
+			if (h->caplen > FRAME_MAX)
+				data_error(path, n + 1, "packet longer than FRAME_MAX");
+			memcpy(p.b, data, h->caplen);
+			p.len = h->caplen;
+			add(&p, "%s #%u", names[i], ++n);
+		}
+		if (r != PCAP_ERROR_BREAK)
+			data_error(path, 0, pcap_geterr(pc));
+		if (!n)
+			data_error(path, 0, "no frame in it");
+		pcap_close(pc);
+	}
 }
 
 char **exprs;

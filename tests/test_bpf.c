@@ -7,9 +7,15 @@
  * the same parser computes in user space, and the counters must add up. A
  * ring too small for the burst checks that every lost record is counted.
  * Then the program as it runs where packets start at the network header
- * (net_start).
+ * (net_start). In both modes, every frame of tests/golden/deep-*.pcap (under
+ * $srcdir; tests/mkdeep.py writes them: tunnels, ICMP errors, TCP options,
+ * IPv6 extension headers, IP protocols without fields), cut at every
+ * length: the records are equal, the carried header bytes (hdr) and the
+ * extension headers walked (ext) included, and the kernel's record prints
+ * the user-space record's line, with -e and -v too.
  */
 #include <errno.h>
+#include <glob.h>
 #include <linux/if_ether.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +29,7 @@
 
 #include "capture.h"
 #include "parse.h"
+#include "pcapfile.h"
 #include "pkt.h"
 #include "print.h"
 #include "sockcap.bpf.skel.h"
@@ -204,9 +211,11 @@ static uint16_t frame_protocol(const struct pkt *p, unsigned int caplen)
 
 /*
  * Push caplen bytes of p through the kernel; compare with the user parser,
- * of the frame, or (net_start) of what follows its Ethernet header.
+ * of the frame, or (net_start) of what follows its Ethernet header, which
+ * is left in *want. True when the records are equal.
  */
-static void check_frame(struct fixture *f, const struct pkt *p, unsigned int caplen)
+static bool check_frame_want(struct fixture *f, const struct pkt *p, unsigned int caplen,
+			     struct sc_record *wantp)
 {
 	struct sc_record want;
 	const struct sc_record *got = &f->h.last;
@@ -220,12 +229,12 @@ static void check_frame(struct fixture *f, const struct pkt *p, unsigned int cap
 	checks++;
 	if (err) {
 		FAIL("%s/%u: test run: %s", p->name, caplen, strerror(-err));
-		return;
+		return false;
 	}
 	ring_buffer__consume(f->rb);
 	if (f->h.n != 1) {
 		FAIL("%s/%u: %d records, want 1", p->name, caplen, f->h.n);
-		return;
+		return false;
 	}
 	memset(&want, 0, sizeof(want));
 	if (f->net)
@@ -242,12 +251,20 @@ static void check_frame(struct fixture *f, const struct pkt *p, unsigned int cap
 		     "(flags %#x/%#x layer %u/%u wire_len %u)",
 		     p->name, caplen, got->flags, want.flags, got->layer, want.layer,
 		     got->wire_len);
-		return;
+		return false;
 	}
 	if (got->ts_ns < before || got->ts_ns > after)
 		FAIL("%s/%u: timestamp %llu outside [%llu, %llu] (CLOCK_TAI)", p->name, caplen,
 		     (unsigned long long)got->ts_ns, (unsigned long long)before,
 		     (unsigned long long)after);
+	if (wantp)
+		*wantp = want;
+	return true;
+}
+
+static void check_frame(struct fixture *f, const struct pkt *p, unsigned int caplen)
+{
+	check_frame_want(f, p, caplen, NULL);
 }
 
 /* A few formatted lines, to see that the kernel's record prints right. */
@@ -387,6 +404,159 @@ static void malformed(struct fixture *f)
 	check_line(f, &p, "IP [truncated-ip] 198.18.0.1.40000 > 198.18.0.2.9: UDP, length 18");
 }
 
+/* ------------------------------------------------ tests/golden/deep-*.pcap */
+
+/* What tests/mkdeep.py writes: a missing one is a failure, not a skip. */
+static const char *const deep_required[] = { "deep-ext6.pcap",	"deep-icmp4.pcap",
+					     "deep-icmp6.pcap", "deep-ipproto.pcap",
+					     "deep-tcp.pcap",	"deep-tunnel.pcap" };
+
+static struct pkt *deep;
+static char (*deep_names)[48];
+static unsigned int ndeep, ndeep_files;
+
+static void deep_add(const char *file, uint64_t no, const struct pf_packet *pp)
+{
+	struct pkt *p;
+
+	checks++;
+	if (pp->caplen > PKT_MAX || pp->caplen < ETH_HLEN) {
+		FAIL("%s #%llu: %u bytes, the test takes %d to %d", file, (unsigned long long)no,
+		     pp->caplen, ETH_HLEN, PKT_MAX);
+		return;
+	}
+	deep = realloc(deep, (ndeep + 1) * sizeof(*deep));
+	deep_names = realloc(deep_names, (ndeep + 1) * sizeof(*deep_names));
+	if (!deep || !deep_names)
+		abort();
+	p = &deep[ndeep];
+	memcpy(p->b, pp->data, pp->caplen);
+	p->len = pp->caplen;
+	snprintf(deep_names[ndeep], sizeof(deep_names[0]), "%s#%llu", file, (unsigned long long)no);
+	ndeep++;
+}
+
+/* Every frame of one file, Ethernet frames of a classic pcap file. */
+static void deep_read(const char *path)
+{
+	const char *file = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	struct pf_reader r = { 0 };
+	struct pf_packet pp;
+	FILE *in = fopen(path, "rb");
+	int err = in ? pf_reader_open(&r, in) : -errno;
+
+	checks++;
+	if (err) {
+		FAIL("%s: %s", path, in ? r.errbuf : strerror(-err));
+		goto out;
+	}
+	while ((err = pf_read_packet(&r, &pp)) > 0) {
+		if (r.ifs[pp.iface].linktype != 1) {
+			FAIL("%s #%llu: link type %u, want Ethernet (1)", file,
+			     (unsigned long long)r.packets, r.ifs[pp.iface].linktype);
+			continue;
+		}
+		deep_add(file, r.packets, &pp);
+	}
+	if (err < 0)
+		FAIL("%s: %s", path, r.errbuf);
+	else if (r.packets == 0)
+		FAIL("%s: no packets", path);
+	ndeep_files++;
+out:
+	pf_reader_close(&r);
+	if (in)
+		fclose(in);
+}
+
+/* All of $srcdir/tests/golden/deep-*.pcap, each of deep_required among them. */
+static void deep_load(void)
+{
+	const char *srcdir = getenv("srcdir");
+	char pattern[4096];
+	glob_t g;
+	unsigned int i;
+	size_t j;
+
+	snprintf(pattern, sizeof(pattern), "%s/tests/golden/deep-*.pcap",
+		 srcdir && *srcdir ? srcdir : ".");
+	if (glob(pattern, 0, NULL, &g))
+		g.gl_pathc = 0;
+	for (i = 0; i < sizeof(deep_required) / sizeof(deep_required[0]); i++) {
+		for (j = 0; j < g.gl_pathc; j++) {
+			const char *base = strrchr(g.gl_pathv[j], '/');
+
+			if (!strcmp(base ? base + 1 : g.gl_pathv[j], deep_required[i]))
+				break;
+		}
+		checks++;
+		if (j == g.gl_pathc)
+			FAIL("%s: no such file (srcdir=%s)", deep_required[i],
+			     srcdir ? srcdir : "unset");
+	}
+	for (j = 0; j < g.gl_pathc; j++)
+		deep_read(g.gl_pathv[j]);
+	if (g.gl_pathc)
+		globfree(&g);
+}
+
+/*
+ * The kernel's record (got) prints the line the user-space record (want)
+ * prints, with and without -e and -v; the metadata only the capture side
+ * sets (time, interface, direction) copied from got.
+ */
+static void check_lines(const char *name, unsigned int caplen, const struct sc_record *got,
+			struct sc_record *want)
+{
+	static const struct print_opts opts[] = {
+		{ .ts = TS_EPOCH },
+		{ .ts = TS_EPOCH, .eflag = 1 },
+		{ .ts = TS_EPOCH, .vflag = 1 },
+		{ .ts = TS_EPOCH, .eflag = 1, .vflag = 1 },
+	};
+	char lg[SC_LINE_MAX], lw[SC_LINE_MAX];
+	struct printer pr;
+	size_t ng, nw;
+
+	want->ts_ns = got->ts_ns;
+	want->ifindex = got->ifindex;
+	want->pkttype = got->pkttype;
+	for (unsigned int i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		printer_init(&pr, &opts[i]);
+		ng = sc_format(&pr, got, lg, sizeof(lg));
+		printer_init(&pr, &opts[i]);
+		nw = sc_format(&pr, want, lw, sizeof(lw));
+		checks++;
+		if (ng != nw || memcmp(lg, lw, ng))
+			FAIL("%s/%u%s%s: line\n  user:   %.*s  kernel: %.*s", name, caplen,
+			     opts[i].eflag ? " -e" : "", opts[i].vflag ? " -v" : "", (int)nw, lw,
+			     (int)ng, lg);
+	}
+}
+
+/* Every frame of the deep files, cut at every length the kernel accepts. */
+static void sweep_deep(struct fixture *f)
+{
+	struct sc_record want;
+	unsigned int before = checks, runs = 0, with_hdr = 0, with_ext = 0;
+
+	for (unsigned int i = 0; i < ndeep; i++) {
+		deep[i].name = deep_names[i];
+		for (unsigned int n = shortest_accepted(&deep[i]); n <= deep[i].len; n++, runs++) {
+			if (!check_frame_want(f, &deep[i], n, &want))
+				continue;
+			check_lines(deep[i].name, n, &f->h.last, &want);
+			with_hdr += want.hdr_len > 0;
+			with_ext += want.ext_n > 0;
+		}
+	}
+	/* that the comparison covers hdr and ext: how many records had them */
+	printf("deep%s: %u frames of %u files, %u test runs (%u records with header bytes, %u "
+	       "with extension headers), %u checks\n",
+	       f->net ? " (net_start)" : "", ndeep, ndeep_files, runs, with_hdr, with_ext,
+	       checks - before);
+}
+
 static void test_frames(void)
 {
 	struct fixture f;
@@ -446,6 +616,7 @@ static void test_frames(void)
 	sweep(&f, &p);
 
 	malformed(&f);
+	sweep_deep(&f);
 
 	/* every run was seen and recorded, none lost */
 	fixture_done(&f, "frames");
@@ -553,6 +724,7 @@ static void test_net_start(void)
 	p.name = "802.3-raw";
 	sweep(&f, &p);
 
+	sweep_deep(&f);
 	fixture_done(&f, "net_start");
 }
 
@@ -562,9 +734,12 @@ int main(void)
 		printf("SKIP: loading BPF programs needs root\n");
 		return 77;
 	}
+	deep_load();
 	test_frames();
 	test_ring_full();
 	test_net_start();
 	printf("%d checks, %d failures\n", checks, failures);
+	free(deep);
+	free(deep_names);
 	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }
