@@ -90,13 +90,20 @@ static __always_inline long sc_load(sc_ctx_t *b, __u32 off, void *to, __u32 len)
 /* IP protocol numbers (IANA), IPv6 extension headers among them */
 #define SC_IPPROTO_HOPOPTS  0
 #define SC_IPPROTO_ICMP	    1
+#define SC_IPPROTO_IGMP	    2
+#define SC_IPPROTO_IPIP	    4
 #define SC_IPPROTO_TCP	    6
 #define SC_IPPROTO_UDP	    17
+#define SC_IPPROTO_IPV6	    41
 #define SC_IPPROTO_ROUTING  43
 #define SC_IPPROTO_FRAGMENT 44
+#define SC_IPPROTO_GRE	    47
+#define SC_IPPROTO_ESP	    50
 #define SC_IPPROTO_AH	    51
 #define SC_IPPROTO_ICMPV6   58
+#define SC_IPPROTO_NONE	    59
 #define SC_IPPROTO_DSTOPTS  60
+#define SC_IPPROTO_SCTP	    132
 /* IEEE 802.3 clause 3.2.6: a type/length field up to 1500 is a length */
 #define SC_ETH_MAX_LEN 1500
 /* skb->protocol of an 802.3 frame with an LLC header (ETH_P_802_2) */

@@ -89,16 +89,30 @@ void put_inner(struct printer *pr, struct line *l, const uint8_t *p, uint32_t ca
 /* print_icmp.c: an ICMP or ICMPv6 message (r->layer SC_L_ICMP/SC_L_ICMP6) */
 void put_icmp(struct printer *pr, struct line *l, const struct sc_record *r);
 
-/* print_tcp.c: ", urg N" and ", options [...]" when r->hdr has them */
-void put_tcp_options(struct line *l, const struct sc_record *r);
+/*
+ * print_tcp.c: ", urg N" and ", options [...]" when r->hdr has them;
+ * returns 1 when the line ends there (a malformed option list, the end
+ * of the capture), as tcpdump's does, without the length.
+ */
+int put_tcp_options(struct line *l, const struct sc_record *r);
+
+/*
+ * print.c: r's transport from its ports on, without addresses, as tcpdump
+ * prints what follows an IPv6 extension header or an AH header.
+ */
+void put_l4(struct printer *pr, struct line *l, const struct sc_record *r);
 
 /*
  * print_ipproto.c: an IP payload sockcap has no record fields for
- * (r->layer SC_L_IP/SC_L_IP6), from r->hdr; and the IPv6 extension
- * headers walked before the upper-layer header.
+ * (r->layer SC_L_IP/SC_L_IP6), from r->hdr. put_ipproto_ports(): 1 when
+ * put_ipproto() prints the addresses itself, with ports (SCTP).
+ * put_ext6(): the IPv6 extension headers walked before the upper-layer
+ * header; returns 1 when the line ends with them (a later fragment, a
+ * header cut or malformed).
  */
 void put_ipproto(struct printer *pr, struct line *l, const struct sc_record *r);
-void put_ext6(struct printer *pr, struct line *l, const struct sc_record *r);
+int put_ipproto_ports(const struct sc_record *r);
+int put_ext6(struct printer *pr, struct line *l, const struct sc_record *r);
 
 /*
  * print_tunnel.c: a UDP tunnel (VXLAN, Geneve) when r's ports name one;
@@ -106,6 +120,8 @@ void put_ext6(struct printer *pr, struct line *l, const struct sc_record *r);
  * frame (r->ethertype SC_ETH_P_MPLS*).
  */
 int put_udp_tunnel(struct printer *pr, struct line *l, const struct sc_record *r);
+/* GRE, IP in IP, IPv6 in IP (protocols 47, 4, 41); returns 1 when it printed */
+int put_ip_tunnel(struct printer *pr, struct line *l, const struct sc_record *r);
 void put_mpls(struct printer *pr, struct line *l, const struct sc_record *r);
 /*
  * An IP payload that is a tunnel (r->layer SC_L_IP/SC_L_IP6): GRE (47),

@@ -111,10 +111,10 @@ static const struct tok ethertypes[] = {
 };
 
 static const struct tok ipprotos[] = {
-	{ 0, "HBH" },	{ 1, "ICMP" },	{ 2, "IGMP" },	   { 4, "IPIP" },   { 6, "TCP" },
-	{ 17, "UDP" },	{ 41, "IPv6" }, { 43, "Routing" }, { 44, "frag" },  { 47, "GRE" },
-	{ 50, "ESP" },	{ 51, "AH" },	{ 58, "ICMPv6" },  { 59, "NONE" },  { 60, "DSTOPTS" },
-	{ 89, "OSPF" }, { 103, "PIM" }, { 112, "VRRP" },   { 132, "SCTP" }, { 0, NULL },
+	{ 0, "Options" }, { 1, "ICMP" },   { 2, "IGMP" },     { 4, "IPIP" },	  { 6, "TCP" },
+	{ 17, "UDP" },	  { 41, "IPv6" },  { 43, "Routing" }, { 44, "Fragment" }, { 47, "GRE" },
+	{ 50, "ESP" },	  { 51, "AH" },	   { 58, "ICMPv6" },  { 89, "OSPF" },	  { 103, "PIM" },
+	{ 112, "VRRP" },  { 132, "SCTP" }, { 0, NULL },
 };
 
 /* IEEE 802.2 SAPs, as tcpdump names them */
@@ -374,8 +374,17 @@ static void put_tcp(struct line *l, const struct sc_record *r)
 {
 	static const char flagchars[] = "FSRP.UEW";
 	uint8_t f = r->l4.tcp.flags;
-	uint32_t len = r->l4_len - r->l4.tcp.doff * 4;
+	uint32_t hlen = r->l4.tcp.doff * 4, len = r->l4_len - hlen;
 
+	/* a header length the parser refused: tcpdump's words for it */
+	if (hlen < 20) {
+		PUT_LIT(l, " tcp ");
+		put_u64(l, len);
+		PUT_LIT(l, " [bad hdr length ");
+		put_u64(l, hlen);
+		PUT_LIT(l, " - too short, < 20]");
+		return;
+	}
 	PUT_LIT(l, "Flags [");
 	if (!f)
 		PUT_LIT(l, "none");
@@ -383,6 +392,14 @@ static void put_tcp(struct line *l, const struct sc_record *r)
 		if (f & (1 << i))
 			put_ch(l, flagchars[i]);
 	put_ch(l, ']');
+	if (hlen > r->l4_len) {
+		PUT_LIT(l, " [bad hdr length ");
+		put_u64(l, hlen);
+		PUT_LIT(l, " - too long, > ");
+		put_u64(l, r->l4_len);
+		put_ch(l, ']');
+		return;
+	}
 	/* as tcpdump: a bare acknowledgment carries no sequence number */
 	if (len || (f & 0x07)) {
 		PUT_LIT(l, ", seq ");
@@ -398,7 +415,8 @@ static void put_tcp(struct line *l, const struct sc_record *r)
 	}
 	PUT_LIT(l, ", win ");
 	put_u64(l, r->l4.tcp.win);
-	put_tcp_options(l, r);
+	if (put_tcp_options(l, r))
+		return;
 	PUT_LIT(l, ", length ");
 	put_u64(l, len);
 }
@@ -457,24 +475,6 @@ static void put_endpoints(struct line *l, const struct sc_record *r, int v6, int
 	PUT_LIT(l, ": ");
 }
 
-/*
- * An IPv6 fragment header as tcpdump shows it: "frag (OFFSET|LENGTH)",
- * with -v "frag (0xID:OFFSET|LENGTH)", the length that of what follows it.
- */
-static void put_frag6(struct printer *pr, struct line *l, const struct sc_record *r)
-{
-	PUT_LIT(l, "frag (");
-	if (pr->o.vflag) {
-		PUT_LIT(l, "0x");
-		put_hex(l, r->frag_id, 8);
-		put_ch(l, ':');
-	}
-	put_u64(l, r->frag);
-	put_ch(l, '|');
-	put_u64(l, r->frag_len);
-	put_ch(l, ')');
-}
-
 static void put_ip_verbose(struct line *l, const struct sc_record *r, int v6)
 {
 	put_ch(l, '(');
@@ -492,7 +492,7 @@ static void put_ip_verbose(struct line *l, const struct sc_record *r, int v6)
 		PUT_LIT(l, "hlim ");
 		put_u64(l, r->ttl);
 		PUT_LIT(l, ", next-header ");
-		put_proto_name(l, r->l4proto);
+		put_proto_name(l, r->ext_n ? r->ext[0] : r->l4proto);
 		PUT_LIT(l, " payload length: ");
 		put_u64(l, r->ip_len);
 	} else {
@@ -523,68 +523,28 @@ static void put_ip_verbose(struct line *l, const struct sc_record *r, int v6)
 	PUT_LIT(l, ") ");
 }
 
-static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r, int v6)
+/*
+ * A TCP or UDP header whose ports can be shown: a whole one, or, inside a
+ * tunnel, a cut one whose first four bytes came along (put_inner).
+ */
+static int sc_has_ports(const struct sc_record *r)
 {
-	enum sc_layer l3 = v6 ? SC_L_IP6 : SC_L_IP;
-	int ports;
+	return (r->layer == SC_L_TCP || r->layer == SC_L_UDP) &&
+	       (!(r->flags & SC_F_TRUNC) || r->hdr_len >= 4);
+}
 
-	/* a broken header inside a tunnel, in tcpdump's words (its bytes came along) */
-	if (pr->depth && put_inner_ip_bad(pr, l, r, v6))
-		return;
-	/* with -e the ethertype already names the protocol, as in tcpdump */
-	if (!pr->o.eflag)
-		put_str(l, v6 ? "IP6 " : "IP ");
-	if (!(r->flags & SC_F_ADDR)) {
-		put_trunc(l, r);
-		return;
-	}
-	if (pr->o.vflag)
-		put_ip_verbose(l, r, v6);
-	if (r->flags & SC_F_IPSHORT)
-		PUT_LIT(l, "[truncated-ip] ");
-	/* a cut L4 header has its ports when its bytes came along (put_inner) */
-	ports = (r->layer == SC_L_TCP || r->layer == SC_L_UDP) &&
-		(!(r->flags & SC_F_TRUNC) || r->hdr_len >= 4);
-	if (v6 && (r->flags & (SC_F_FRAG | SC_F_FRAG1))) {
-		/*
-		 * As tcpdump: the addresses, the fragment header, and the
-		 * ports after it. A later fragment ends there.
-		 */
-		put_endpoints(l, r, v6, 0);
-		put_frag6(pr, l, r);
-		if (r->flags & SC_F_FRAG)
-			return;
-		put_ch(l, ' ');
-		if (ports) {
-			put_u64(l, r->l4.tcp.sport);
-			PUT_LIT(l, " > ");
-			put_u64(l, r->l4.tcp.dport);
-			PUT_LIT(l, ": ");
-		}
-	} else {
-		put_endpoints(l, r, v6, ports);
-	}
-	if (r->layer == l3 && (r->flags & SC_F_BAD)) {
-		put_trunc(l, r);
-		return;
-	}
-	if (r->flags & SC_F_FRAG) {
-		PUT_LIT(l, "frag offset ");
-		put_u64(l, (r->frag & 0x1fff) * 8);
-		PUT_LIT(l, ", ip-proto-");
-		put_u64(l, r->l4proto);
-		PUT_LIT(l, ", length ");
-		put_u64(l, r->l4_len);
-		return;
-	}
-	if (r->flags & SC_F_TOODEEP) {
-		PUT_LIT(l, "[extension header chain too long]");
-		return;
-	}
-	/* a cut ICMP message: put_icmp() marks it where tcpdump does */
-	if ((r->flags & (SC_F_TRUNC | SC_F_BAD)) && r->layer != SC_L_ICMP &&
-	    r->layer != SC_L_ICMP6) {
-		/* inside a tunnel, tcpdump's " [|udp]"; "[|tcp]" before TCP's ports */
+/* The transport's summary, after "src > dst: " (or the ports alone). */
+static void put_transport(struct printer *pr, struct line *l, const struct sc_record *r)
+{
+	int ports = sc_has_ports(r);
+
+	/*
+	 * put_icmp() marks a cut ICMP message where tcpdump does, put_tcp()
+	 * names a TCP header length the parser refused. Inside a tunnel,
+	 * tcpdump's " [|udp]"; "[|tcp]" before TCP's ports.
+	 */
+	if (((r->flags & SC_F_TRUNC) || ((r->flags & SC_F_BAD) && r->layer != SC_L_TCP)) &&
+	    r->layer != SC_L_ICMP && r->layer != SC_L_ICMP6) {
 		if (pr->depth && (ports || r->layer != SC_L_TCP))
 			put_ch(l, ' ');
 		put_trunc(l, r);
@@ -605,6 +565,68 @@ static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r
 		put_ipproto(pr, l, r);
 		return;
 	}
+}
+
+void put_l4(struct printer *pr, struct line *l, const struct sc_record *r)
+{
+	if ((r->layer == SC_L_TCP || r->layer == SC_L_UDP) && !(r->flags & SC_F_TRUNC)) {
+		put_u64(l, r->l4.tcp.sport);
+		PUT_LIT(l, " > ");
+		put_u64(l, r->l4.tcp.dport);
+		PUT_LIT(l, ": ");
+	}
+	put_transport(pr, l, r);
+}
+
+static void put_ip(struct printer *pr, struct line *l, const struct sc_record *r, int v6)
+{
+	enum sc_layer l3 = v6 ? SC_L_IP6 : SC_L_IP;
+	int ext = v6 && r->ext_n, ports;
+
+	/* a broken header inside a tunnel, in tcpdump's words (its bytes came along) */
+	if (pr->depth && put_inner_ip_bad(pr, l, r, v6))
+		return;
+	/* with -e the ethertype already names the protocol, as in tcpdump */
+	if (!pr->o.eflag)
+		put_str(l, v6 ? "IP6 " : "IP ");
+	if (!(r->flags & SC_F_ADDR)) {
+		put_trunc(l, r);
+		return;
+	}
+	if (pr->o.vflag)
+		put_ip_verbose(l, r, v6);
+	if (r->flags & SC_F_IPSHORT)
+		PUT_LIT(l, "[truncated-ip] ");
+	ports = sc_has_ports(r);
+	/*
+	 * As tcpdump: after IPv6 extension headers the ports alone; SCTP
+	 * prints its addresses with its ports (put_ipproto).
+	 */
+	if (ext || !put_ipproto_ports(r))
+		put_endpoints(l, r, v6, ports && !ext);
+	if (ext && put_ext6(pr, l, r))
+		return;
+	if (r->layer == l3 && (r->flags & SC_F_BAD)) {
+		put_trunc(l, r);
+		return;
+	}
+	if (r->flags & SC_F_FRAG) {
+		PUT_LIT(l, "frag offset ");
+		put_u64(l, (r->frag & 0x1fff) * 8);
+		PUT_LIT(l, ", ip-proto-");
+		put_u64(l, r->l4proto);
+		PUT_LIT(l, ", length ");
+		put_u64(l, r->l4_len);
+		return;
+	}
+	if (r->flags & SC_F_TOODEEP) {
+		PUT_LIT(l, "[extension header chain too long]");
+		return;
+	}
+	if (ext)
+		put_l4(pr, l, r);
+	else
+		put_transport(pr, l, r);
 }
 
 static void put_arp(struct line *l, const struct sc_record *r, int eflag)

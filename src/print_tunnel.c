@@ -261,13 +261,13 @@ int put_ip_tunnel(struct printer *pr, struct line *l, const struct sc_record *r)
 	struct bytes b = { r->hdr, r->hdr_len, r->l4_len };
 
 	switch (r->l4proto) {
-	case 47:
+	case SC_IPPROTO_GRE:
 		put_gre(pr, l, &b);
 		return 1;
-	case 4:
+	case SC_IPPROTO_IPIP:
 		put_payload(pr, l, &b, 0, SC_ETH_P_IP);
 		return 1;
-	case 41:
+	case SC_IPPROTO_IPV6:
 		put_payload(pr, l, &b, 0, SC_ETH_P_IPV6);
 		return 1;
 	}

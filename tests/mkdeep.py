@@ -318,6 +318,31 @@ case('tcp doff 4 (less than 20 bytes)',
      e4() / TCP(sport=40116, dport=80, flags='S', seq=1, dataofs=4))
 case('tcp doff 15 running past the end of the packet',
      e4() / TCP(sport=40117, dport=80, flags='S', seq=1, dataofs=15) / Raw(b'\x01' * 8))
+case('tcp SACK option whose length is not 2 + 8n',
+     e4() / tcp_rawopt(40118, 80, 'A', b'\x05\x06\x00\x00\x00\x01\x01\x01', ack=1))
+case('tcp authentication option (kind 29): key ids and MAC',
+     e4() / tcp_rawopt(40119, 80, 'A', b'\x1d\x08\x01\x02\xde\xad\xbe\xef', ack=1))
+case('tcp echo (kind 6), CC.ECHO (kind 13, no name) and SCPS (kind 20)',
+     e4() / tcp_rawopt(40120, 80, 'S', b'\x06\x06\x00\x00\x00\x07\x0d\x06\x00\x00\x00\x08\x14\x04\x01\x02'))
+case('tcp experimental option with an unknown magic, and an empty unknown option',
+     e4() / tcp_rawopt(40121, 80, 'S', b'\xfe\x04\x12\x34\xc8\x02\x01\x01'))
+case('tcp fast open cookie of 3 bytes (invalid) and wscale with length 4',
+     e4() / tcp_rawopt(40122, 80, 'S', b'\x22\x05\x01\x02\x03\x03\x04\x07\x00\x01\x01\x01'))
+case('tcp multipath DSS with 4-byte ack and mapping (kind 30 subtype 2)',
+     e4() / tcp_rawopt(40123, 80, 'A', b'\x1e\x14\x20\x05\x00\x00\x00\x09\x00\x00\x00\x0a\x00\x00\x00\x01\x00\x05\x01\x01', ack=1))
+case('tcp multipath join on a SYN, then add-addr v1 with a port',
+     e4() / tcp_rawopt(40124, 80, 'S', b'\x1e\x0c\x11\x03\x00\x00\x12\x34\x00\x00\x56\x78\x1e\x0a\x30\x07\xc6\x12\x00\x09\x1f\x90\x01\x01'))
+case('tcp multipath remove-addr, prio and fast-close',
+     e4() / tcp_rawopt(40125, 80, 'A', b'\x1e\x05\x40\x01\x02\x1e\x04\x51\x03\x1e\x0c\x70\x00\x01\x02\x03\x04\x05\x06\x07\x08\x01\x01\x01', ack=1))
+case('tcp multipath capable of a length no SYN has: [bad opt]',
+     e4() / tcp_rawopt(40126, 80, 'S', b'\x01\x01\x1e\x08\x01\x81\x00\x00\x00\x00\x01\x01'))
+case('tcp URG with options and urgent pointer 1',
+     e4() / TCP(sport=40127, dport=23, flags='UA', seq=100, ack=200, window=1024, urgptr=1,
+                options=[('NOP', None), ('NOP', None), ('Timestamp', (5, 6))]) / Raw(b'!'))
+case('tcp options cut by the capture inside the timestamp option',
+     e4() / TCP(sport=40128, dport=80, flags='S', seq=1000, window=1024, options=SYN_OPTS), caplen=14 + 20 + 20 + 10)
+case('tcp options cut by the capture before an option kind',
+     e4() / TCP(sport=40129, dport=80, flags='S', seq=1000, window=1024, options=SYN_OPTS), caplen=14 + 20 + 20 + 6)
 
 # ---------------------------------------------------------------- IPv6 extension headers
 section('ext6')
@@ -338,6 +363,19 @@ case('ipv6 AH then ICMPv6 echo request',
 case('ipv6 chain: hop-by-hop + destination options + routing type 0 + UDP',
      e6() / IPv6ExtHdrHopByHop(options=[RouterAlert()]) / IPv6ExtHdrDestOpt(options=[PadN(optdata=b'\0\0\0\0')])
      / IPv6ExtHdrRouting(type=0, segleft=1, addresses=[C6]) / UDP(sport=40204, dport=2222) / Raw(b'q' * 4))
+case('ipv6 hop-by-hop then a first fragment of UDP',
+     e6() / IPv6ExtHdrHopByHop(options=[PadN(optdata=b'\0\0\0\0')]) / IPv6ExtHdrFragment(id=0x99, offset=0, m=1)
+     / UDP(sport=40205, dport=2222, len=100) / Raw(b'f' * 16))
+case('ipv6 destination options then a hop-by-hop header (out of place)',
+     e6() / IPv6ExtHdrDestOpt(options=[PadN(optdata=b'\0\0\0\0')]) / IPv6ExtHdrHopByHop(options=[PadN(optdata=b'\0\0\0\0')])
+     / UDP(sport=40206, dport=2222))
+case('ipv6 destination options then SCTP (addresses printed again, with ports)',
+     e6() / IPv6ExtHdrDestOpt(options=[PadN(optdata=b'\0\0\0\0')]) / SCTP(sport=5000, dport=5001, tag=1)
+     / SCTPChunkData(tsn=3, stream_id=0, stream_seq=0, proto_id=0, beginning=1, ending=1, data=b'abcd'))
+case('ipv6 no next header (59) after destination options',
+     e6() / IPv6ExtHdrDestOpt(nh=59, options=[PadN(optdata=b'\0\0\0\0')]) / Raw(b'n' * 4))
+case('ipv6 destination options then ESP',
+     e6() / IPv6ExtHdrDestOpt(options=[PadN(optdata=b'\0\0\0\0')]) / ESP(spi=0x42, seq=1, data=b'\x33' * 8))
 
 # ---------------------------------------------------------------- tunnels
 section('tunnel')
@@ -458,6 +496,46 @@ case('AH over IPv6 (spi 0x00000200 seq 10) then UDP',
      e6() / AH(nh=17, payloadlen=4, spi=0x200, seq=10, icv=b'\xcc' * 12)
      # scapy leaves a UDP checksum of 0 under AH: take it from a plain IPv6/UDP
      / Raw(bytes(IPv6(src=A6, dst=B6) / UDP(sport=40400, dport=2222))[40:]))
+
+case('SCTP with a COOKIE ACK chunk then a DATA chunk (U flag)',
+     e4() / SCTP(sport=5002, dport=5003, tag=1) / Raw(b'\x0b\x00\x00\x04')
+     / SCTPChunkData(tsn=7, stream_id=2, stream_seq=3, proto_id=3, unordered=1, data=b'xyz'))
+case('SCTP SACK without gap blocks, then INIT ACK',
+     e4() / SCTP(sport=5002, dport=5003, tag=1)
+     / Raw(b'\x03\x00\x00\x10\x00\x00\x00\x05\x00\x01\x00\x00\x00\x00\x00\x00'
+           b'\x02\x00\x00\x14\x00\x00\x00\x09\x00\x00\x10\x00\x00\x05\x00\x06\x00\x00\x00\x64'))
+case('SCTP SACK with a gap block and a duplicate TSN',
+     e4() / SCTP(sport=5002, dport=5003, tag=1)
+     / Raw(b'\x03\x00\x00\x18\x00\x00\x00\x05\x00\x01\x00\x00\x00\x01\x00\x01\x00\x02\x00\x03\x00\x00\x00\x04'))
+case('SCTP with an unknown chunk type 0x40, then a chunk of length 2',
+     e4() / SCTP(sport=5002, dport=5003, tag=1) / Raw(b'\x40\x00\x00\x06\xaa\xbb\x00\x00\x0b\x00\x00\x02'))
+case('SCTP DATA chunk too short for its header',
+     e4() / SCTP(sport=5002, dport=5003, tag=1) / Raw(b'\x00\x03\x00\x08\x00\x00\x00\x01'))
+case('SCTP packet of 8 bytes (shorter than the common header)',
+     e4(proto=132) / Raw(b'\x13\x88\x13\x89\x00\x00\x00\x01'))
+case('SCTP DATA cut by the capture inside the chunk',
+     e4() / SCTP(sport=5000, dport=5001, tag=1) / SCTPChunkData(tsn=9, data=b'p' * 40), caplen=14 + 20 + 12 + 20)
+case('IGMPv1 query (max resp code 0)',
+     e4(R, '224.0.0.1', ttl=1) / IGMP(type=0x11, mrcode=0, gaddr='0.0.0.0'))
+case('IGMPv3 query with max resp code 200 (exponential form)',
+     e4(R, '224.0.0.1', ttl=1, options=[IPOption_Router_Alert()]) / IGMPv3(type=0x11, mrcode=200) / IGMPv3mq(gaddr='0.0.0.0', qrv=2, qqic=125))
+case('IGMP mtrace query',
+     e4(A, '224.0.0.2', ttl=1, proto=2) / Raw(b'\x1f\x10\x00\x00\xe0\x00\x00\x02' + bytes([198, 18, 0, 9, 198, 18, 0, 10, 239, 1, 1, 1, 32, 0, 0, 42])))
+case('IGMP of an unknown type 0x99',
+     e4(A, '224.0.0.2', ttl=1, proto=2) / IGMP(type=0x99, mrcode=0, gaddr='0.0.0.0'))
+case('IGMP over IPv6 (next header 2)',
+     e6(nh=2) / Raw(b'\x16\x00\x00\x00\xef\x01\x02\x03'))
+case('ESP cut by the capture after 6 bytes',
+     e4(proto=50) / ESP(spi=0x1234, seq=5, data=b'\x11' * 24), caplen=14 + 20 + 6)
+case('AH over IPv4 then TCP with options',
+     e4() / AH(nh=6, payloadlen=4, spi=0x300, seq=11, icv=b'\xdd' * 12)
+     / Raw(bytes(IP(src=A, dst=B) / TCP(sport=40401, dport=80, flags='S', seq=77, window=1024, options=[('MSS', 1200)]))[20:]))
+case('AH over IPv4 then ESP',
+     e4() / AH(nh=50, payloadlen=4, spi=0x301, seq=12, icv=b'\xdd' * 12) / ESP(spi=0x55, seq=2, data=b'\x44' * 8))
+case('AH over IPv4 cut by the capture inside the ICV',
+     e4() / AH(nh=1, payloadlen=4, spi=0x302, seq=13, icv=b'\xee' * 12) / ICMP(type=8, id=1, seq=1), caplen=14 + 20 + 16)
+case('IPv4 protocol 59 (no next header)',
+     e4(proto=59) / Raw(b'n' * 4))
 
 
 def main():

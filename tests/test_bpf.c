@@ -396,7 +396,9 @@ static void malformed(struct fixture *f)
 		ext8(&p, 60);
 	finish_ip6(&p, ip);
 	p.name = "exthdr-deep";
-	check_line(f, &p, "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
+	check_line(f, &p,
+		   "IP6 fd00:198:18::1 > fd00:198:18::2: DSTOPT DSTOPT DSTOPT DSTOPT DSTOPT DSTOPT "
+		   "DSTOPT DSTOPT [extension header chain too long]");
 	eth(&p, MAC_B, 0x0800);
 	ip4(&p, 17, 5, 1500, 0);
 	udp(&p, 40000, 9, 18, -1);

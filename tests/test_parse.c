@@ -168,8 +168,8 @@ static void test_basic_lines(void)
 	EXPECT(&p,
 	       "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 99, seq 3, length 16");
 	pkt_tcp6_ext(&p);
-	EXPECT(&p,
-	       "IP6 fd00:198:18::1.40000 > fd00:198:18::2.80: Flags [S], seq 5, win 512, length 0");
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: HBH DSTOPT 40000 > 80: Flags [S], seq 5, "
+		   "win 512, length 0");
 
 	pkt_arp(&p, 1);
 	EXPECT(&p, "ARP, Request who-has 198.18.0.2 tell 198.18.0.1, length 28");
@@ -284,7 +284,8 @@ static void test_malformed(void)
 	pkt_tcp4(&p, 0x02, 0);
 	p.b[14 + 20 + 12] = 4 << 4;
 	p.name = "doff4";
-	EXPECT(&p, "IP 198.18.0.1.40000 > 198.18.0.2.80: [invalid tcp]");
+	EXPECT(&p,
+	       "IP 198.18.0.1.40000 > 198.18.0.2.80:  tcp 4 [bad hdr length 16 - too short, < 20]");
 
 	/* IPv4 non-first fragment: no L4 header to parse */
 	eth(&p, MAC_B, 0x0800);
@@ -314,7 +315,8 @@ static void test_malformed(void)
 	udp(&p, 1, 2, 0, -1);
 	finish_ip6(&p, ip);
 	p.name = "exthdr-deep";
-	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: [extension header chain too long]");
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: DSTOPT DSTOPT DSTOPT DSTOPT DSTOPT DSTOPT "
+		   "DSTOPT DSTOPT [extension header chain too long]");
 
 	/* exactly as many extension headers as the walk allows */
 	eth(&p, MAC_B, 0x86dd);
@@ -324,7 +326,8 @@ static void test_malformed(void)
 	udp(&p, 1, 2, 0, -1);
 	finish_ip6(&p, ip);
 	p.name = "exthdr-max";
-	EXPECT(&p, "IP6 fd00:198:18::1.1 > fd00:198:18::2.2: UDP, length 0");
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: DSTOPT DSTOPT DSTOPT DSTOPT DSTOPT DSTOPT "
+		   "DSTOPT DSTOPT 1 > 2: UDP, length 0");
 
 	/* an extension header longer than the payload length says */
 	eth(&p, MAC_B, 0x86dd);
@@ -345,7 +348,7 @@ static void test_malformed(void)
 	put8(&p, 0);
 	p.name = "exthdr-offend";
 	finish_ip6(&p, ip);
-	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: [|ip6]");
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: HBH [|ip6]");
 
 	/* wrong IP version inside an IPv4 ethertype */
 	pkt_udp4(&p);
@@ -412,7 +415,7 @@ static void test_fragments(void)
 	pkt_frag6_first(&p, 17);
 	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (0|48) 40000 > 9: UDP, length 4000");
 	expect_line(&p, 0, 1,
-		    "eth0 In  IP6 (flowlabel 0x12345, hlim 64, next-header UDP (17) payload "
+		    "eth0 In  IP6 (flowlabel 0x12345, hlim 64, next-header Fragment (44) payload "
 		    "length: 56) fd00:198:18::1 > fd00:198:18::2: frag (0xdeadbeef:0|48) 40000 > "
 		    "9: UDP, length 4000");
 	pkt_frag6_first(&p, 6);
@@ -425,7 +428,8 @@ static void test_fragments(void)
 	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (1232|100)");
 	expect_line(&p, 1, 1,
 		    "eth0 In  02:00:00:00:00:0a > 02:00:00:00:00:0b, ethertype IPv6 (0x86dd), "
-		    "length 162: (flowlabel 0x12345, hlim 64, next-header UDP (17) payload length: "
+		    "length 162: (flowlabel 0x12345, hlim 64, next-header Fragment (44) payload "
+		    "length: "
 		    "108) fd00:198:18::1 > fd00:198:18::2: frag (0xdeadbeef:1232|100)");
 	/* an atomic fragment (RFC 6946): offset 0, no more; no length check either */
 	eth(&p, MAC_B, 0x86dd);
@@ -443,7 +447,7 @@ static void test_fragments(void)
 	udp(&p, 1, 2, 10, -1);
 	finish_ip6(&p, ip);
 	p.name = "frag6-dstopts";
-	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (0|26) 1 > 2: UDP, length 10");
+	EXPECT(&p, "IP6 fd00:198:18::1 > fd00:198:18::2: frag (0|26) DSTOPT 1 > 2: UDP, length 10");
 	/* cut inside the UDP header of a first fragment */
 	pkt_frag6_first(&p, 17);
 	sweep_truncation(&p, 14 + 40 + 8 + 8);
