@@ -323,11 +323,15 @@ static __always_inline int sc_parse_ip4(sc_ctx_t *ctx, __u32 off, struct sc_reco
 	return sc_parse_l4(ctx, off + hlen, r);
 }
 
-/* The extension headers the walk steps over (RFC 8200 section 4, RFC 4302). */
+/*
+ * The extension headers the walk steps over (RFC 8200 section 4). AH (RFC
+ * 4302) ends it, as it ends an IPv4 header: what it protects is printed
+ * from the bytes the record carries, after AH's own fields.
+ */
 static __always_inline int sc_ip6_exthdr(__u8 nh)
 {
 	return nh == SC_IPPROTO_HOPOPTS || nh == SC_IPPROTO_ROUTING || nh == SC_IPPROTO_FRAGMENT ||
-	       nh == SC_IPPROTO_DSTOPTS || nh == SC_IPPROTO_AH;
+	       nh == SC_IPPROTO_DSTOPTS;
 }
 
 /* RFC 8200 section 4: a bounded walk over the extension header chain. */
@@ -377,8 +381,6 @@ static __always_inline int sc_parse_ip6(sc_ctx_t *ctx, __u32 off, struct sc_reco
 			return SC_F_TRUNC;
 		if (nh == SC_IPPROTO_FRAGMENT)
 			len = 8;
-		else if (nh == SC_IPPROTO_AH)
-			len = (eh.len + 2) * 4; /* RFC 4302: 32-bit words */
 		else
 			len = (eh.len + 1) * 8;
 		if (len > r->l4_len)
