@@ -56,8 +56,6 @@
 #    when the file has epb_flags (in sockcap.pcapng the directions were also
 #    checked against the MAC addresses and tshark's packet_flags_direction);
 #    classic pcap has neither;
-#  - no TCP options, no neighbour discovery target or options, and an ICMP
-#    unreachable message without the quoted datagram;
 #  - without -e, a VLAN tag shows as "vlan ID, p PRIO, " before the packet;
 #  - -v adds the IP header fields as tcpdump -v prints them, nothing else
 #    (no checksum checks, no ARP address lengths);
@@ -65,8 +63,7 @@
 #    as "[|udp]" (without the ports tcpdump still prints), and a neighbour
 #    solicitation is complete for sockcap without its target;
 #  - (hostile.pcapng) two VLAN tags walked, a third shown as an EtherType;
-#    no IPv6 extension header names ("DSTOPT") and -v's next header the
-#    upper layer's; an IPv4 later fragment with its offset and length; a
+#    no routing header fields (RT6 by name only); an IPv4 later fragment with its offset and length; a
 #    SNAP header instead of CDP's decoding; PPPoE by its EtherType's name;
 #    "(invalid)" for a short BPDU, as tcpdump, after "ctrl 0x03: ".
 # For the cut files tcpdump too prints the 19 complete packets and then
