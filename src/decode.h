@@ -66,6 +66,22 @@ void put_trunc(struct line *l, const struct sc_record *r);
 /* "NAME (N)", as tcpdump -v names an IP protocol */
 void put_proto_name(struct line *l, uint8_t proto);
 
+/* Big-endian fields of carried header bytes, whose bounds the caller checked. */
+static inline uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint64_t be64(const uint8_t *p)
+{
+	return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
 /* value -> name tables, as tcpdump's */
 struct tok {
 	unsigned int v;
@@ -73,6 +89,10 @@ struct tok {
 };
 
 const char *tok_find(const struct tok *t, unsigned int v);
+/* The names of the bits set in v, as "a, b", or "none": tcpdump's flag lists. */
+void put_tok_bits(struct line *l, const struct tok *t, unsigned int v);
+/* MLDv2's and IGMPv3's ", N source(s)", or why the count cannot be right */
+void put_nsources(struct line *l, unsigned int n, bool fits);
 
 /*
  * A packet carried inside the one being printed (a tunnel's payload): its

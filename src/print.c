@@ -92,6 +92,32 @@ const char *tok_find(const struct tok *t, unsigned int v)
 	return NULL;
 }
 
+void put_tok_bits(struct line *l, const struct tok *t, unsigned int v)
+{
+	int any = 0;
+
+	for (; t->s; t++) {
+		if (!(v & t->v))
+			continue;
+		if (any++)
+			PUT_LIT(l, ", ");
+		put_str(l, t->s);
+	}
+	if (!any)
+		PUT_LIT(l, "none");
+}
+
+void put_nsources(struct line *l, unsigned int n, bool fits)
+{
+	if (n && !fits) {
+		PUT_LIT(l, " [invalid number of sources]");
+	} else if (n) {
+		PUT_LIT(l, ", ");
+		put_u64(l, n);
+		PUT_LIT(l, " source(s)");
+	}
+}
+
 static const struct tok ethertypes[] = {
 	{ 0x0800, "IPv4" },
 	{ 0x0806, "ARP" },
@@ -774,7 +800,6 @@ static void put_stp(struct line *l, const struct sc_record *r)
 	const uint8_t *b = r->l4.llc.stp.bridge;
 	uint32_t len = r->l4_len - 3;
 	const char *name;
-	int any = 0;
 
 	if (len < 4) {
 		PUT_LIT(l, "(invalid)");
@@ -812,15 +837,7 @@ static void put_stp(struct line *l, const struct sc_record *r)
 	if (type == 2 && version == 0)
 		return; /* a rapid BPDU of plain 802.1D: tcpdump shows no more */
 	put_str(l, version > 2 && type == 2 ? ", CIST Flags [" : ", Flags [");
-	for (const struct tok *t = stp_flags; t->s; t++) {
-		if (!(flags & t->v))
-			continue;
-		if (any++)
-			PUT_LIT(l, ", ");
-		put_str(l, t->s);
-	}
-	if (!any)
-		PUT_LIT(l, "none");
+	put_tok_bits(l, stp_flags, flags);
 	put_ch(l, ']');
 	if (version <= 2 || type != 2) {
 		/* bridge priority and MAC address, then the port */

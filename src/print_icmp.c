@@ -758,13 +758,7 @@ static bool put_mld2_query(struct line *l, const struct sc_buf *b, uint32_t len,
 		PUT_LIT(l, " qqi=");
 		put_u64(l, mld2_qqi(qqic));
 	}
-	if (nsrcs && len < 28 + nsrcs * 16) {
-		PUT_LIT(l, " [invalid number of sources]");
-	} else if (nsrcs) {
-		PUT_LIT(l, ", ");
-		put_u64(l, nsrcs);
-		PUT_LIT(l, " source(s)");
-	}
+	put_nsources(l, nsrcs, len >= 28 + nsrcs * 16);
 	put_ch(l, ']');
 	return true;
 }

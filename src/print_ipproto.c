@@ -61,16 +61,6 @@ static int have(const struct pay *b, uint32_t off, uint32_t n)
 	return off <= b->cap && n <= b->cap - off;
 }
 
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void put_cut(struct line *l, const char *proto)
 {
 	PUT_LIT(l, " [|");
@@ -437,13 +427,7 @@ static int igmp_v3_query(struct line *l, const struct pay *b)
 	if (!have(b, 10, 2))
 		return 0;
 	nsrcs = be16(b->p + 10);
-	if (nsrcs && b->len < 12 + (nsrcs << 2)) {
-		PUT_LIT(l, " [invalid number of sources]");
-	} else if (nsrcs) {
-		PUT_LIT(l, ", ");
-		put_u64(l, nsrcs);
-		PUT_LIT(l, " source(s)");
-	}
+	put_nsources(l, nsrcs, b->len >= 12 + (nsrcs << 2));
 	put_ch(l, ']');
 	return 1;
 }

@@ -25,16 +25,6 @@ static int has(const struct bytes *b, uint32_t off, uint32_t n)
 	return off <= b->cap && n <= b->cap - off;
 }
 
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Payloads by EtherType, with tcpdump's names (-e shows them). */
 static const struct tok tunnel_protos[] = {
 	{ SC_ETH_P_IP, "IPv4" },
@@ -97,20 +87,11 @@ static const struct tok gre_flags[] = {
 
 static void put_gre_flags(struct printer *pr, struct line *l, uint16_t flags)
 {
-	int any = 0;
 
 	if (!pr->o.vflag)
 		return;
 	PUT_LIT(l, ", Flags [");
-	for (const struct tok *t = gre_flags; t->s; t++) {
-		if (!(flags & t->v))
-			continue;
-		if (any++)
-			PUT_LIT(l, ", ");
-		put_str(l, t->s);
-	}
-	if (!any)
-		PUT_LIT(l, "none");
+	put_tok_bits(l, gre_flags, flags);
 	put_ch(l, ']');
 }
 
