@@ -6,7 +6,8 @@
 #
 # The generated inputs are made again from their generators first
 # (tests/mkhostile.py writes hostile.pcapng, tests/mkdeep.py the
-# deep-*.pcap files and tcpdump their .tcpdump lines; editcap converts
+# deep-*.pcap files and tcpdump their .tcpdump lines, tests/mkcbpf.py the
+# cbpf-*.pcap files and their .names that test_cbpf reads; editcap converts
 # tcpdump-us.pcap into modpcap.pcap); the captured ones are kept as they
 # are. Then, for every input that has a FILE.out, FILE.out (-tt -n),
 # FILE.ev.out (-tt -n -e -v, where one exists), FILE.err (standard error,
@@ -27,6 +28,7 @@ rc=0
 
 python3 "$here/mkhostile.py" "$G/hostile.pcapng" || exit 1
 python3 "$here/mkdeep.py" "$G" || exit 1
+python3 "$here/mkcbpf.py" "$G" || exit 1
 if command -v editcap >/dev/null; then
 	editcap -F modpcap "$G/tcpdump-us.pcap" "$G/modpcap.pcap" || exit 1
 fi

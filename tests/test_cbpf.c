@@ -19,9 +19,10 @@
  * kernel derives from it: skb->protocol (its ethertype) and skb->pkt_type
  * (its destination against the loopback device's all-zero address).
  *
- * The frames are built by code (cbpf_common.c), deterministically; the
- * expressions are read from tests/cbpf_exprs.txt under $srcdir (and
- * tests/cbpf_sll2_exprs.txt for check_sll2's own). libpcap 1.10.3's
+ * The frames are read from tests/golden under $srcdir (cbpf_common.c;
+ * tests/mkcbpf.py writes cbpf-frames.pcap, and cbpf-check-frames.pcap with
+ * the targeted checks' frames); the expressions from tests/cbpf_exprs.txt
+ * (and tests/cbpf_sll2_exprs.txt for check_sll2's own). libpcap 1.10.3's
  * interpreter leaves M[] uninitialised and follows backward jumps without
  * a bound, so no program compared with it reads a word it did not write,
  * and no frame makes "protochain" walk more than 32 headers.
@@ -465,19 +466,19 @@ static void check_coverage(void)
 
 /* ----------------------------------------------------- targeted checks */
 
+/* tests/golden/cbpf-check-frames.pcap: the targeted checks' frames */
+static struct frame *check_frames;
+static unsigned int ncheck_frames;
+
+static const struct frame *check_frame(const char *name)
+{
+	return named_frame(check_frames, ncheck_frames, name);
+}
+
 /* An IPv4/TCP SYN, for checks that need one frame. */
 static const struct frame *syn_frame(void)
 {
-	static struct pb p;
-	static struct frame f;
-
-	if (!f.b) {
-		v4_tcp(&p, MAC_B, IP_A, IP_B, 40000, 80, 0x02, 0);
-		f.b = p.b;
-		f.len = p.len;
-		strcpy(f.name, "v4 tcp syn");
-	}
-	return &f;
+	return check_frame("v4 tcp syn");
 }
 
 static int load_or_fail(const char *what, const struct sock_filter *f, unsigned int n,
@@ -526,6 +527,9 @@ static void expect_run(int fd, const char *what, const struct frame *f, const ui
 static void check_ancillary(pcap_t *pc)
 {
 	static const uint8_t host[6] = { 0 };
+	static const uint8_t MAC_B[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+	static const uint8_t MAC_BC[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t MAC_MC6[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
 	static const struct {
 		const uint8_t *dst;
 		__u32 pkttype;
@@ -717,34 +721,19 @@ static void check_rejects(void)
 static void check_back_jumps(pcap_t *pc)
 {
 	struct cbpf_opts two = { .max_back_jumps = 2 };
-	uint8_t nh[65];
-	struct frame f;
-	struct pb p;
-	unsigned int at;
 	int fd, fd2;
 
-	memset(nh, 60, sizeof(nh));
 	fd = compile_load(pc, "ip6 protochain 6", NULL);
 	fd2 = compile_load(pc, "ip6 protochain 6", &two);
 	if (fd < 0 || fd2 < 0)
 		goto out;
-	f.b = p.b;
-	strcpy(f.name, "v6 65 extension headers");
-	v6_chain(&p, nh, 65, 6);
-	f.len = p.len;
-	expect_run(fd, "protochain: 65 headers", &f, NULL, 0);
-	v6_chain(&p, nh, 64, 6);
-	f.len = p.len;
-	strcpy(f.name, "v6 64 extension headers");
-	expect_run(fd, "protochain: 64 headers", &f, NULL, SNAPLEN);
-	v6_chain(&p, nh, 2, 6);
-	f.len = p.len;
-	strcpy(f.name, "v6 2 extension headers");
-	expect_run(fd2, "protochain, 2 back jumps: 2 headers", &f, NULL, SNAPLEN);
-	v6_chain(&p, nh, 3, 6);
-	f.len = p.len;
-	strcpy(f.name, "v6 3 extension headers");
-	expect_run(fd2, "protochain, 2 back jumps: 3 headers", &f, NULL, 0);
+	expect_run(fd, "protochain: 65 headers", check_frame("v6 65 extension headers"), NULL, 0);
+	expect_run(fd, "protochain: 64 headers", check_frame("v6 64 extension headers"), NULL,
+		   SNAPLEN);
+	expect_run(fd2, "protochain, 2 back jumps: 2 headers",
+		   check_frame("v6 2 extension headers"), NULL, SNAPLEN);
+	expect_run(fd2, "protochain, 2 back jumps: 3 headers",
+		   check_frame("v6 3 extension headers"), NULL, 0);
 
 	/* A jump to itself: current libpcap rejects at once, 1.10.3 spins. */
 	{
@@ -762,15 +751,7 @@ static void check_back_jumps(pcap_t *pc)
 	}
 
 	/* AH whose length brings the walk back to itself. */
-	eth(&p, MAC_B, MAC_A, 0x86dd);
-	at = ip6(&p, IP6_A, IP6_B, 51, 64);
-	p8(&p, 51);
-	p8(&p, 8);
-	pz(&p, 38);
-	ip6_done(&p, at);
-	f.len = p.len;
-	strcpy(f.name, "v6 AH pointing to itself");
-	expect_run(fd, "protochain: AH loop", &f, NULL, 0);
+	expect_run(fd, "protochain: AH loop", check_frame("v6 AH pointing to itself"), NULL, 0);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -938,7 +919,8 @@ struct sll2_pkt {
 
 static struct sll2_pkt *spkts;
 static unsigned int nspkts, sll2_lo;
-static struct frame sll2_own[8]; /* frames this part adds to the corpus */
+/* frames this part adds to the corpus: tests/golden/cbpf-sll2-frames.pcap */
+static struct frame *sll2_own;
 static unsigned int nsll2_own;
 
 /* skb->protocol, as eth_type_trans() sets it */
@@ -990,56 +972,6 @@ static void sll2_add(const struct frame *f)
 	memcpy(s->b + SLL2_HLEN, f->b + ETH_HLEN, f->len - ETH_HLEN);
 }
 
-static void sll2_own_frame(const struct pb *p, const char *name)
-{
-	struct frame *f;
-
-	if (nsll2_own == sizeof(sll2_own) / sizeof(sll2_own[0]))
-		abort();
-	f = &sll2_own[nsll2_own++];
-	f->b = malloc(p->len);
-	if (!f->b)
-		abort();
-	memcpy(f->b, p->b, p->len);
-	f->len = p->len;
-	snprintf(f->name, sizeof(f->name), "%s", name);
-}
-
-/*
- * What the corpus lacks here: frames to loopback's own address (no corpus
- * frame is PACKET_HOST), and 802.3 length fields that give ETH_P_802_3.
- */
-static void sll2_build_frames(void)
-{
-	struct pb p;
-	unsigned int at;
-
-	v4_tcp(&p, MAC_ZERO, IP_A, IP_B, 40000, 80, 0x02, 0);
-	sll2_own_frame(&p, "v4 tcp syn to loopback's address");
-	eth(&p, MAC_ZERO, MAC_B, 0x86dd);
-	at = ip6(&p, IP6_B, IP6_A, 17, 64);
-	udp(&p, 53, 40000, 20);
-	ip6_done(&p, at);
-	sll2_own_frame(&p, "v6 udp to loopback's address");
-	eth(&p, MAC_ZERO, MAC_B, 0x0806);
-	arp(&p, 2, MAC_B, IP_B, MAC_ZERO, IP_A);
-	sll2_own_frame(&p, "arp reply to loopback's address");
-	eth(&p, MAC_B, MAC_A, 30);
-	p16(&p, 0xffff);
-	pz(&p, 28);
-	sll2_own_frame(&p, "802.3 raw (ipx)");
-	eth(&p, MAC_ZERO, MAC_A, 2);
-	p16(&p, 0xffff);
-	sll2_own_frame(&p, "802.3 raw, 16 bytes, to loopback's address");
-	eth(&p, MAC_B, MAC_A, 1);
-	p8(&p, 0xff);
-	sll2_own_frame(&p, "802.3, a single 0xff (802.2)");
-	eth(&p, MAC_MC4, MAC_A, 0x05ff);
-	p16(&p, 0xfffe);
-	pz(&p, 40);
-	sll2_own_frame(&p, "802.3 length 0x5ff, llc");
-}
-
 static int sll2_run(int fd, const struct frame *f, __u32 *ret)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->b, .data_size_in = f->len, .repeat = 1);
@@ -1066,7 +998,12 @@ static void sll2_frames(void)
 	int fd, ifd, r;
 	__u32 got = 0;
 
-	sll2_build_frames();
+	/*
+	 * What the corpus lacks here: frames to loopback's own address (no
+	 * corpus frame is PACKET_HOST), and 802.3 length fields that give
+	 * ETH_P_802_3. Ethernet frames, as the test run takes them.
+	 */
+	read_frames("cbpf-sll2-frames.pcap", true, &sll2_own, &nsll2_own);
 	spkts = calloc(nframes + nsll2_own, sizeof(*spkts));
 	fd = load_or_fail("LINUX_SLL2 \"ret #1\"", accept, 1, &o);
 	ifd = load_or_fail("LINUX_SLL2 \"ld [4]\"", ifindex, 2, &o);
@@ -1558,6 +1495,7 @@ static void check_sll2(void)
 	free(spkts);
 	for (i = 0; i < nsll2_own; i++)
 		free(sll2_own[i].b);
+	free(sll2_own);
 }
 
 int main(void)
@@ -1567,7 +1505,8 @@ int main(void)
 
 	pc = cbpf_test_start();
 	read_sll2_exprs();
-	build_frames();
+	load_frames();
+	read_frames("cbpf-check-frames.pcap", true, &check_frames, &ncheck_frames);
 	run_corpus(pc);
 	check_coverage();
 	t1 = now();

@@ -340,7 +340,7 @@ int main(void)
 	pcap_t *pc;
 
 	pc = cbpf_test_start();
-	build_frames();
+	load_frames();
 	/* test_cbpf counts the compilations */
 	same = corpus_programs(pc, false, live_add, NULL);
 	printf("%u expressions, %u distinct programs (%u unoptimized ones the same as optimized), "
