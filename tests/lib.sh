@@ -480,21 +480,26 @@ sc_check_stats() {
 sc_check_stderr() {
 	local extra
 	extra=$(grep -v -E -e '^sockcap: listening on [^ ]+, summary mode$' \
-		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel|not shown \(count reached\))$' "$2")
+		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel|not shown \(count reached\))$' \
+		-e '^[0-9]+ of [0-9]+ TCP and UDP packets named no process \(.*\)$' "$2")
 	[ -z "$extra" ] && return 0
 	sc_fail "$1: unexpected lines on stderr: $extra"
 }
 
 # --------------------------------------------------------------- formats
 
-# The part of a sockcap line after time, interface and direction.
+# The process column: NAME[PID], or SENDER>RECEIVER with '?' for one not
+# known (a name has no space, bracket or '>').
+SC_PROC_RE='(\?|[^] [>]+\[[0-9]+\])(>(\?|[^] [>]+\[[0-9]+\]))? '
+
+# The part of a sockcap line after time, interface, direction and process.
 sc_norm_sockcap() {
-	sed -E 's/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\?  ) //'
+	sed -E "s/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\\?  ) ($SC_PROC_RE)?//"
 }
 
-# "DIR|rest" for a sockcap line (direction kept, time and interface gone).
+# "DIR|rest" for a sockcap line (direction kept; time, interface, process gone).
 sc_dir_sockcap() {
-	sed -E 's/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\?  ) /\1|/'
+	sed -E "s/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\\?  ) ($SC_PROC_RE)?/\\1|/"
 }
 
 # Differences from tcpdump -n -S that are sockcap's by design: its record
