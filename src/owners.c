@@ -15,7 +15,9 @@
 #include <mntent.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,10 +41,10 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
-/* Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup, or .../unified. */
-static int find_cgroup2(char *path, size_t len)
+/* Where a mount table (of root, a path prefix) has the cgroup v2 hierarchy. */
+static int cgroup2_in(const char *table, const char *root, char *path, size_t len)
 {
-	FILE *f = setmntent("/proc/self/mounts", "r");
+	FILE *f = setmntent(table, "r");
 	struct mntent *m;
 	int err = -ENOENT;
 
@@ -51,13 +53,45 @@ static int find_cgroup2(char *path, size_t len)
 	while ((m = getmntent(f))) {
 		if (strcmp(m->mnt_type, "cgroup2"))
 			continue;
-		snprintf(path, len, "%s", m->mnt_dir);
+		snprintf(path, len, "%s%s", root, m->mnt_dir);
 		err = 0;
 		if (!strcmp(m->mnt_dir, "/sys/fs/cgroup"))
 			break;
 	}
 	endmntent(f);
 	return err;
+}
+
+/*
+ * The cgroup v2 root, opened: where it is mounted (/sys/fs/cgroup, or
+ * .../unified beside v1), else through init's view of the file system,
+ * else mounted for the moment it takes to open it: "ip netns exec" mounts
+ * a /sys of its own, without it.
+ */
+static int open_cgroup2(char *path, size_t len)
+{
+	char dir[] = "/tmp/sockcap-cgroup.XXXXXX";
+	int fd, err;
+
+	if (!cgroup2_in("/proc/self/mounts", "", path, len) ||
+	    !cgroup2_in("/proc/1/mounts", "/proc/1/root", path, len)) {
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+	}
+	if (!mkdtemp(dir))
+		return -errno;
+	if (mount("cgroup2", dir, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		err = errno == ENODEV ? -ENOENT : -errno;
+		rmdir(dir);
+		return err;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = -errno;
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	snprintf(path, len, "cgroup2");
+	return fd >= 0 ? fd : err;
 }
 
 /* The cookie of the network namespace the capture runs in (Linux 5.14). */
@@ -185,16 +219,16 @@ static int start(struct owners *o, bool debug, char *why, size_t len)
 	libbpf_print_fn_t old;
 	int err;
 
-	err = find_cgroup2(o->cgroup_path, sizeof(o->cgroup_path));
-	if (err) {
-		snprintf(why, len, "no cgroup v2 hierarchy is mounted");
+	o->cgroup_fd = open_cgroup2(o->cgroup_path, sizeof(o->cgroup_path));
+	if (o->cgroup_fd < 0) {
+		err = o->cgroup_fd;
+		snprintf(why, len, "the cgroup v2 hierarchy: %s",
+			 err == -ENOENT ? "not mounted, and the kernel has none" : strerror(-err));
 		return err;
 	}
-	o->cgroup_fd = open(o->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->cgroup_fd < 0 || (err = netns_cookie(&o->maps.netns))) {
-		err = o->cgroup_fd < 0 ? -errno : err;
-		snprintf(why, len, "%s: %s", o->cgroup_fd < 0 ? o->cgroup_path : "netns cookie",
-			 strerror(-err));
+	err = netns_cookie(&o->maps.netns);
+	if (err) {
+		snprintf(why, len, "the network namespace's cookie: %s", strerror(-err));
 		return err;
 	}
 	o->skel = owners_bpf__open();
