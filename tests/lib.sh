@@ -492,6 +492,11 @@ sc_check_stderr() {
 # known (a name has no space, bracket or '>').
 SC_PROC_RE='(\?|[^] [>]+\[[0-9]+\])(>(\?|[^] [>]+\[[0-9]+\]))? '
 
+# A sockcap line without its process column, the rest as it was.
+sc_strip_proc() {
+	sed -E "s/^([0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\\?  ) )$SC_PROC_RE/\\1/"
+}
+
 # The part of a sockcap line after time, interface, direction and process.
 sc_norm_sockcap() {
 	sed -E "s/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\\?  ) ($SC_PROC_RE)?//"
