@@ -432,7 +432,8 @@ sc_same_lines() {
 # lines of FILE.
 sc_expect_line() {
 	local n want=${4:-1}
-	n=$(grep -c -E -e "$2" "$3")
+	# the lines as they would be without process attribution
+	n=$(sc_strip_proc <"$3" | grep -c -E -e "$2")
 	[ "$n" -eq "$want" ] && return 0
 	sc_fail "$1: expected $want line(s) matching /$2/, found $n"
 	sc_show "${3##*/}" "$3" 60
@@ -481,12 +482,15 @@ sc_check_stderr() {
 	local extra
 	extra=$(grep -v -E -e '^sockcap: listening on [^ ]+, summary mode$' \
 		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel|not shown \(count reached\))$' \
-		-e '^[0-9]+ of [0-9]+ TCP and UDP packets named no process \(.*\)$' "$2")
+		-e "$SC_OWNER_STATS" "$2")
 	[ -z "$extra" ] && return 0
 	sc_fail "$1: unexpected lines on stderr: $extra"
 }
 
 # --------------------------------------------------------------- formats
+
+# The statistics line of process attribution, on stderr at exit.
+SC_OWNER_STATS='^[0-9]+ of [0-9]+ TCP and UDP packets named no process \(.*\)$'
 
 # The process column: NAME[PID], or SENDER>RECEIVER with '?' for one not
 # known (a name has no space, bracket or '>').
