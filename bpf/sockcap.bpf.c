@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "parse.h"
+#include "owner_lookup.h"
 
 /* Set by user space between open and load. */
 const volatile __u32 lo_ifindex = 0;	     /* skip loopback's outgoing copy */
@@ -126,6 +127,8 @@ int sockcap_filter(struct __sk_buff *skb)
 		sc_parse_net(&ctx, sc_ntohs((__u16)skb->protocol), r);
 	else
 		sc_parse(&ctx, r);
+	if (owners_on)
+		sc_owners(r, skb->ifindex == lo_ifindex);
 
 	/*
 	 * Waking the reader costs about a microsecond, so records go in

@@ -5,6 +5,8 @@
 
 #include <linux/types.h>
 
+#include "owners.h"
+
 #define SC_RECORD_VERSION 3
 /* sc_record.pkttype when the direction is not known (files). */
 #define SC_PKTTYPE_UNKNOWN 255
@@ -144,10 +146,20 @@ struct sc_record {
 	__u8 ext[SC_MAX_EXTHDR]; /* their types, in order */
 	__u32 pad;
 	__u8 hdr[SC_HDR_MAX] __attribute__((aligned(8)));
+	/*
+	 * Process attribution (bpf/owners.h), TCP and UDP only: the owner of
+	 * the local socket, the sender of a packet sent and the receiver of
+	 * one received; and on loopback, where both ends are this
+	 * namespace's sockets, the other end too (the sender). A pid of 0:
+	 * not known, or the kernel's own packet.
+	 */
+	struct sc_proc owner;
+	struct sc_proc peer;
 };
 
 #define SC_PARSED_OFF 24
-_Static_assert(sizeof(struct sc_record) == 256, "sc_record layout changed");
+_Static_assert(sizeof(struct sc_record) == 320, "sc_record layout changed");
+_Static_assert(__builtin_offsetof(struct sc_record, owner) == 256, "owner follows hdr");
 _Static_assert(__builtin_offsetof(struct sc_record, hdr) == 128, "hdr must stay aligned");
 _Static_assert(__builtin_offsetof(struct sc_record, src) == 48, "addresses must stay aligned");
 _Static_assert(__builtin_offsetof(struct sc_record, vlan_tci2) == SC_PARSED_OFF,

@@ -162,6 +162,36 @@ int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum captur
 }
 
 /*
+ * Process attribution: the filter looks packets up in the owner table's
+ * maps. Without it they are not even created, and the code that reads
+ * them is dead to the verifier.
+ */
+static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *ow)
+{
+	struct {
+		struct bpf_map *map;
+		int fd;
+	} m[] = {
+		{ skel->maps.sc_conns, ow ? ow->conns_fd : -1 },
+		{ skel->maps.sc_socks, ow ? ow->socks_fd : -1 },
+		{ skel->maps.sc_local, ow ? ow->local_fd : -1 },
+	};
+	int err;
+
+	skel->rodata->owners_on = ow != NULL;
+	skel->rodata->owners_netns = ow ? ow->netns : 0;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		err = ow ? bpf_map__reuse_fd(m[i].map, m[i].fd)
+			 : bpf_map__set_autocreate(m[i].map, false);
+		if (err) {
+			sc_err("sharing the owner table: %s", strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
  * A filter expression runs first, as its own program: translated from
  * classic BPF it reads the packet with LD_ABS/LD_IND, which a program may
  * only use without bpf-to-bpf calls and while it holds no ring-buffer
@@ -350,6 +380,9 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		sc_err("ring buffer size %zu: %s", o->ring_bytes, strerror(-err));
 		goto fail;
 	}
+	err = share_owners(c->skel, o->owners);
+	if (err)
+		goto fail;
 	err = sockcap_bpf__load(c->skel);
 	if (err) {
 		sc_err("loading BPF program: %s (--debug shows the kernel's log)", strerror(-err));

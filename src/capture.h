@@ -70,6 +70,12 @@ static inline struct cbpf_opts capture_chain_opts(enum cbpf_link link, int prog_
 	};
 }
 
+/* The owner table's maps (src/owners.c), shared with the socket filter. */
+struct capture_owners {
+	int conns_fd, socks_fd, local_fd;
+	uint64_t netns; /* the capture's network namespace, its cookie */
+};
+
 struct capture_opts {
 	const char *const *ifnames;
 	unsigned int nifs;
@@ -87,6 +93,8 @@ struct capture_opts {
 	/* a filter expression, compiled to classic BPF; NULL: none */
 	const struct sock_filter *match;
 	unsigned int match_len;
+	/* process attribution: look each packet up in these; NULL: none */
+	const struct capture_owners *owners;
 	/* called for each record or packet from capture_poll(); 0 or -errno */
 	int (*on_record)(void *arg, const struct sc_record *r);
 	int (*on_packet)(void *arg, const struct ring_pkt *p);

@@ -20,6 +20,7 @@
 #include "iface.h"
 #include "linktype.h"
 #include "options.h"
+#include "owners.h"
 #include "out.h"
 #include "pcapfile.h"
 #include "print.h"
@@ -54,6 +55,9 @@ struct session {
 	uint64_t start_ns;
 	struct filter filt;	  /* the filter expression, compiled */
 	struct iface_names names; /* for the interface column */
+	struct owners owners;	  /* process attribution, when owned */
+	bool owned;
+	unsigned long long l4, unowned; /* TCP and UDP records; without an owner */
 };
 
 static int on_record(void *arg, const struct sc_record *r)
@@ -64,6 +68,10 @@ static int on_record(void *arg, const struct sc_record *r)
 	if (s->opt->count && s->printed >= s->opt->count) {
 		s->not_shown++;
 		return 0;
+	}
+	if (r->layer == SC_L_TCP || r->layer == SC_L_UDP) {
+		s->l4++;
+		s->unowned += !r->owner.pid;
 	}
 	out_line(o, &s->printer, r, -1);
 	s->printed++;
@@ -223,6 +231,13 @@ static void print_stats(struct capture *c, struct session *s)
 			(unsigned long long)k.sock_seen);
 	if (c->bad_records)
 		fprintf(stderr, "%llu malformed records ignored\n", c->bad_records);
+	if (s->owned) {
+		char how[384];
+
+		owners_describe(&s->owners, how, sizeof(how));
+		fprintf(stderr, "%llu of %llu TCP and UDP packets named no process (%s)\n",
+			s->unowned, s->l4, how);
+	}
 }
 
 /* libbpf's warnings always reach stderr; its other messages with --debug. */
@@ -305,6 +320,11 @@ static int open_capture(struct session *s)
 		copt.pkt_ring_bytes = opt->pkt_ring_bytes;
 		copt.on_packet = on_packet;
 	}
+	/* loaded before the capabilities go; without it the capture goes on */
+	if (copt.records && !opt->no_process && !owners_open(&s->owners, opt->debug)) {
+		s->owned = true;
+		copt.owners = &s->owners.maps;
+	}
 	if (capture_open(&s->cap, &copt))
 		return -EINVAL;
 	s->opened = true;
@@ -380,6 +400,8 @@ static int capture_loop(struct session *s)
 		if (time(NULL) != last_sync) {
 			last_sync = time(NULL);
 			printer_sync_clock(&s->printer);
+			if (s->owned)
+				owners_refresh(&s->owners);
 		}
 		/* -G: the period is over, packets or not (shortly after its end) */
 		if (s->dumping) {
@@ -439,6 +461,8 @@ static int run_capture(struct options *opt)
 		status = finish(s, capture_loop(s));
 	if (s->opened)
 		capture_close(&s->cap);
+	if (s->owned)
+		owners_close(&s->owners);
 	filter_free(&s->filt);
 	out_fini(&s->out);
 	free(s);

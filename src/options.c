@@ -28,6 +28,7 @@ enum {
 	OPT_MICRO,
 	OPT_PRINT,
 	OPT_DUMP_EBPF,
+	OPT_NO_PROCESS,
 };
 
 #define STR_(x) #x
@@ -88,6 +89,8 @@ static const struct opt opts[] = {
 	  "with -C: keep COUNT files, overwriting the\noldest; with -G: stop after COUNT files" },
 	{ 'r', NULL, required_argument, "-r FILE",
 	  "read packets from a pcap or pcapng FILE\n(- for standard input) instead of capturing" },
+	{ OPT_NO_PROCESS, "no-process", no_argument, "    --no-process",
+	  "do not name the process that owns each packet" },
 	{ 'Z', "relinquish-privileges", required_argument, "-Z, --relinquish-privileges=USER",
 	  "run as USER after setup" },
 	{ OPT_DEBUG, "debug", no_argument, "    --debug", "show libbpf and verifier messages" },
@@ -292,6 +295,9 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 		break;
 	case OPT_DUMP_EBPF:
 		o->dflag = 2;
+		break;
+	case OPT_NO_PROCESS:
+		o->no_process = true;
 		break;
 	case OPT_VERSION:
 		printf("sockcap %s\n", PACKAGE_VERSION);

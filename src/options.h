@@ -32,6 +32,7 @@ struct options {
 	bool debug;
 	bool print_lines; /* --print: summary lines while writing a file */
 	bool list_ifs;	  /* -D */
+	bool no_process;  /* --no-process: no process attribution */
 	size_t ring_bytes;
 	size_t pkt_ring_bytes; /* -w */
 	struct print_opts print;

@@ -1016,6 +1016,57 @@ static void put_ifname(struct line *l, const char *name)
 	put_mem(l, col, len);
 }
 
+/*
+ * A process as NAME[PID]. A name is what the process set itself (up to 15
+ * bytes): a space, a bracket, '>' or a byte that is not printable ASCII
+ * shows as '?', so the column stays one word that splits the same way.
+ */
+static void put_proc(struct line *l, const struct sc_proc *p)
+{
+	char name[sizeof(p->comm)];
+	size_t n = 0;
+
+	if (!p->pid) {
+		put_ch(l, '?');
+		return;
+	}
+	for (; n < sizeof(name) && p->comm[n]; n++) {
+		unsigned char c = (unsigned char)p->comm[n];
+
+		name[n] = c > ' ' && c < 0x7f && !strchr("[]>", c) ? (char)c : '?';
+	}
+	put_mem(l, name, n);
+	put_ch(l, '[');
+	put_u64(l, p->pid);
+	put_ch(l, ']');
+}
+
+/*
+ * The process column: the local owner (the sender of a packet sent, the
+ * receiver of one received); where both ends are local sockets, as on
+ * loopback, SENDER>RECEIVER, '?' for one not known. Nothing at all when
+ * no process is known.
+ */
+static void put_owner(struct line *l, const struct sc_record *r)
+{
+	const struct sc_proc *from = &r->owner, *to = &r->peer;
+
+	if (!r->owner.pid && !r->peer.pid)
+		return;
+	if (r->pkttype != PACKET_OUTGOING) {
+		from = &r->peer;
+		to = &r->owner;
+	}
+	if (r->peer.pid) {
+		put_proc(l, from);
+		put_ch(l, '>');
+		put_proc(l, to);
+	} else {
+		put_proc(l, &r->owner);
+	}
+	put_ch(l, ' ');
+}
+
 /* Time, interface and direction: the columns every line starts with. */
 static void put_prefix(struct printer *pr, struct line *l, const struct sc_record *r)
 {
@@ -1035,6 +1086,7 @@ static void put_prefix(struct printer *pr, struct line *l, const struct sc_recor
 		put_str(l, direction(r->pkttype));
 		put_ch(l, ' ');
 	}
+	put_owner(l, r);
 }
 
 /* A line in room bytes of buf, of which the newline takes the last. */

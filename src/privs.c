@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -11,6 +12,9 @@
 #include "privs.h"
 #include "util.h"
 
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
@@ -42,6 +46,27 @@ int privs_check(void)
 	sc_err("permission denied: capturing needs CAP_BPF and CAP_NET_RAW (missing %s%s%s); run "
 	       "as root",
 	       bpf ? "" : "CAP_BPF", !bpf && !raw ? " and " : "", raw ? "" : "CAP_NET_RAW");
+	return -EPERM;
+}
+
+int privs_check_owners(char *missing, size_t len)
+{
+	cap_t caps = cap_get_proc();
+	int perfmon, admin;
+
+	if (!caps) {
+		snprintf(missing, len, "reading capabilities: %s", strerror(errno));
+		return -errno;
+	}
+	/* tracing programs; attaching to a cgroup (CAP_SYS_ADMIN before 5.8) */
+	perfmon = has_cap(caps, CAP_PERFMON) || has_cap(caps, CAP_SYS_ADMIN);
+	admin = has_cap(caps, CAP_NET_ADMIN);
+	cap_free(caps);
+	if (perfmon && admin)
+		return 0;
+	snprintf(missing, len, "it needs CAP_PERFMON and CAP_NET_ADMIN (missing %s%s%s)",
+		 perfmon ? "" : "CAP_PERFMON", !perfmon && !admin ? " and " : "",
+		 admin ? "" : "CAP_NET_ADMIN");
 	return -EPERM;
 }
 

@@ -3,11 +3,18 @@
 #ifndef SOCKCAP_PRIVS_H
 #define SOCKCAP_PRIVS_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /* 0 if the process may load the program and open the socket, else -EPERM
  * after a one-line message naming what is missing. */
 int privs_check(void);
+/*
+ * 0 if the process may also load and attach the process-attribution
+ * programs (CAP_PERFMON, CAP_NET_ADMIN, besides what privs_check() wants),
+ * else -EPERM with what is missing in missing[len] (nothing printed).
+ */
+int privs_check_owners(char *missing, size_t len);
 /* Give up every capability for good. 0 or a negative errno. */
 int privs_drop(void);
 

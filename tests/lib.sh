@@ -417,8 +417,9 @@ sc_show() {
 # sc_same_lines WHAT EXPECTED_FILE ACTUAL_FILE: equal as multisets of lines.
 sc_same_lines() {
 	local what=$1 a=$SC_TMP/cmp.a b=$SC_TMP/cmp.b
-	LC_ALL=C sort "$2" >"$a"
-	LC_ALL=C sort "$3" >"$b"
+	# a file has no process column: live lines are compared without it
+	sc_strip_proc <"$2" | LC_ALL=C sort >"$a"
+	sc_strip_proc <"$3" | LC_ALL=C sort >"$b"
 	cmp -s "$a" "$b" && return 0
 	sc_fail "$what: lines differ ($(wc -l <"$a") expected, $(wc -l <"$b") seen)"
 	LC_ALL=C comm -23 "$a" "$b" >"$SC_TMP/cmp.only_a"
@@ -432,7 +433,8 @@ sc_same_lines() {
 # lines of FILE.
 sc_expect_line() {
 	local n want=${4:-1}
-	n=$(grep -c -E -e "$2" "$3")
+	# the lines as they would be without process attribution
+	n=$(sc_strip_proc <"$3" | grep -c -E -e "$2")
 	[ "$n" -eq "$want" ] && return 0
 	sc_fail "$1: expected $want line(s) matching /$2/, found $n"
 	sc_show "${3##*/}" "$3" 60
@@ -480,21 +482,35 @@ sc_check_stats() {
 sc_check_stderr() {
 	local extra
 	extra=$(grep -v -E -e '^sockcap: listening on [^ ]+, summary mode$' \
-		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel|not shown \(count reached\))$' "$2")
+		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel|not shown \(count reached\))$' \
+		-e "$SC_OWNER_STATS" "$2")
 	[ -z "$extra" ] && return 0
 	sc_fail "$1: unexpected lines on stderr: $extra"
 }
 
 # --------------------------------------------------------------- formats
 
-# The part of a sockcap line after time, interface and direction.
-sc_norm_sockcap() {
-	sed -E 's/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\?  ) //'
+# The statistics line of process attribution, on stderr at exit.
+SC_OWNER_STATS='^[0-9]+ of [0-9]+ TCP and UDP packets named no process \(.*\)$'
+
+# The process column: NAME[PID], or SENDER>RECEIVER with '?' for one not
+# known (a name has no space, bracket or '>').
+SC_PROC_RE='(\?|[^] [>]+\[[0-9]+\])(>(\?|[^] [>]+\[[0-9]+\]))? '
+
+# A sockcap line without its process column, the rest as it was; also a
+# line whose time (and interface and direction) were cut off already.
+sc_strip_proc() {
+	sed -E "s/(^|(In |Out|B  |M  |P  |\\?  ) )$SC_PROC_RE/\\1/"
 }
 
-# "DIR|rest" for a sockcap line (direction kept, time and interface gone).
+# The part of a sockcap line after time, interface, direction and process.
+sc_norm_sockcap() {
+	sed -E "s/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\\?  ) ($SC_PROC_RE)?//"
+}
+
+# "DIR|rest" for a sockcap line (direction kept; time, interface, process gone).
 sc_dir_sockcap() {
-	sed -E 's/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\?  ) /\1|/'
+	sed -E "s/^[0-9:.]+ [^ ]+ (In |Out|B  |M  |P  |\\?  ) ($SC_PROC_RE)?/\\1|/"
 }
 
 # Differences from tcpdump -n -S that are sockcap's by design: its record

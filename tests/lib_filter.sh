@@ -87,6 +87,8 @@ stats() {
 			S_MORE=${BASH_REMATCH[1]}
 		elif [[ $line =~ ^([0-9]+)\ packets\ seen\ by\ the\ socket\ \(before\ the\ filter\ expression\)$ ]]; then
 			S_SEEN=${BASH_REMATCH[1]}
+		elif [[ $line =~ $SC_OWNER_STATS ]]; then
+			: # process attribution
 		elif [[ $line != "sockcap: listening on vA, summary mode" &&
 			$line != "sockcap: listening on vA, link-type EN10MB (Ethernet), snapshot length 262144 bytes" ]]; then
 			extra+="$line; "

@@ -161,7 +161,7 @@ sc_check_eq "-i any -w: captured + dropped == received" "$SC_RECEIVED" "$((SC_CA
 strip() { sed -E -e 's/^[0-9:.]+ //' -e 's/vlan [0-9]+, p [0-9]+, //'; }
 ip netns exec "$A" timeout 30 "$SOCKCAP" -r "$SC_TMP/sw.pcapng" 2>"$SC_TMP/r.err" | strip >"$SC_TMP/r.lines"
 [ -s "$SC_TMP/r.err" ] && sc_fail "-r of the any file: stderr: $(head -c 300 "$SC_TMP/r.err")"
-strip <"$L" >"$SC_TMP/sl.lines"
+sc_strip_proc <"$L" | strip >"$SC_TMP/sl.lines"
 sc_same_lines "-r of the -i any file vs the live lines" "$SC_TMP/sl.lines" "$SC_TMP/r.lines"
 
 # ------------------------------------------------------------ 3. expression

@@ -97,7 +97,8 @@ sc_check_stderr "sockcap -i lo" "$SC_TMP/sc.err"
 # Each line's time against the same packet in tcpdump (kernel time stamp),
 # and against date(1) taken before and after the traffic.
 sed -E 's/^([0-9:.]+) (.*)$/\2\t\1/' "$SC_TMP/td.txt" | sc_norm_tcpdump >"$SC_TMP/td.ts"
-sed -E 's/^([0-9:.]+) [^ ]+ (In |Out|B  |M  |P  ) (.*)$/\3\t\1/' "$SC_TMP/sc.out" >"$SC_TMP/sc.ts"
+sc_strip_proc <"$SC_TMP/sc.out" |
+	sed -E 's/^([0-9:.]+) [^ ]+ (In |Out|B  |M  |P  ) (.*)$/\3\t\1/' >"$SC_TMP/sc.ts"
 terr=$(awk -F '\t' -v t0="$t0" -v t1="$t1" '
 	function tod(s,  a) { split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
 	function dist(a, b,  d) { d = a - b; while (d > 43200) d -= 86400; while (d < -43200) d += 86400; return d }
@@ -118,7 +119,8 @@ terr=$(awk -F '\t' -v t0="$t0" -v t1="$t1" '
 # ---------------------------------------------------------------- -c 3 -tt
 tcpdump -tt -n -S -r "$SC_TMP/td.pcap" 2>/dev/null | head -n 3 |
 	sed -E 's/^([0-9.]+) (.*)$/\2\t\1/' | sc_norm_tcpdump >"$SC_TMP/td3.ts"
-sed -E 's/^([0-9.]+) [^ ]+ (In |Out|B  |M  |P  ) (.*)$/\3\t\1/' "$SC_TMP/sc3.out" >"$SC_TMP/sc3.ts"
+sc_strip_proc <"$SC_TMP/sc3.out" |
+	sed -E 's/^([0-9.]+) [^ ]+ (In |Out|B  |M  |P  ) (.*)$/\3\t\1/' >"$SC_TMP/sc3.ts"
 sc_check_eq "sockcap -c 3: lines printed" 3 "$(sc_lines "$SC_TMP/sc3.out")"
 cut -f1 "$SC_TMP/td3.ts" >"$SC_TMP/td3.lines"
 cut -f1 "$SC_TMP/sc3.ts" >"$SC_TMP/sc3.lines"

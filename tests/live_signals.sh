@@ -186,7 +186,7 @@ for l in -l ""; do
 			"$SC_TMP/$name.err"
 		extra=$(grep -v -E -e '^sockcap: listening on vA, summary mode$' \
 			-e '^[0-9]+ packets (captured|received by filter|dropped by kernel)$' \
-			-e '^3 packets not shown \(output closed\)$' "$SC_TMP/$name.err")
+			-e '^3 packets not shown \(output closed\)$' -e "$SC_OWNER_STATS" "$SC_TMP/$name.err")
 		[ -z "$extra" ] || sc_fail "$what: unexpected lines on stderr: $extra"
 	else
 		sc_fail "$what: still running 30 s later"

@@ -129,7 +129,7 @@ if sc_stats "$SC_TMP/head.err"; then
 fi
 extra=$(grep -v -E -e '^sockcap: listening on vA, summary mode$' \
 	-e '^[0-9]+ packets (captured|received by filter|dropped by kernel)$' \
-	-e '^[0-9]+ packets not shown \(output closed\)$' "$SC_TMP/head.err")
+	-e '^[0-9]+ packets not shown \(output closed\)$' -e "$SC_OWNER_STATS" "$SC_TMP/head.err")
 [ -z "$extra" ] || sc_fail "| head -n 1000: unexpected lines on stderr: $extra"
 
 sc_done

@@ -113,7 +113,8 @@ check_stderr() { # WHAT FILE
 	local extra
 	extra=$(grep -v -E -e '^sockcap: listening on .+, (summary mode|link-type .*)$' \
 		-e '^sockcap: [^ ]+: interface disappeared$' \
-		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel)$' "$2")
+		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel)$' \
+		-e "$SC_OWNER_STATS" "$2")
 	[ -z "$extra" ] && return 0
 	sc_fail "$1: unexpected lines on stderr: $extra"
 }

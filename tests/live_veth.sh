@@ -201,7 +201,8 @@ fi
 
 # -v: TTL and hop limit as sent (the punctuation is left to the comparison
 # with tcpdump above).
-f=$SC_TMP/scv.out
+f=$SC_TMP/scv.noproc
+sc_strip_proc <"$SC_TMP/scv.out" >"$f"
 sc_expect_line "-v shows TTL 33" \
 	'Out IP \(tos 0x0, ttl 33, id [0-9]+, offset 0, flags \[DF\], proto UDP \(17\), length 47\) 198\.18\.0\.1\.40000 > 198\.18\.0\.2\.40001: UDP, length 19$' "$f"
 sc_expect_line "-v shows TTL 64 on the echo reply" \

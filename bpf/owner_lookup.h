@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * \summary: the socket filter's side of process attribution: look a packet up
+ *
+ * Included by sockcap.bpf.c only. The maps are bpf/owners.bpf.c's, handed
+ * over by user space (bpf_map__reuse_fd); without attribution they are not
+ * created, and owners_on keeps the code that uses them dead.
+ */
+#ifndef SOCKCAP_OWNER_LOOKUP_H
+#define SOCKCAP_OWNER_LOOKUP_H
+
+#include "owners.h"
+
+/* Word 2 of an IPv4 address as ::ffff:a.b.c.d (byte swaps are their own inverse). */
+#define SC_V4MAPPED sc_ntohl(0xffff)
+
+const volatile __u8 owners_on = 0;
+const volatile __u64 owners_netns = 0; /* the capture's namespace (its cookie) */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct sc_conn_key);
+	__type(value, struct sc_conn);
+} sc_conns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, struct sc_proc);
+} sc_socks SEC(".maps");
+
+/* The capture namespace's addresses, kept by user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32[4]);
+	__type(value, __u8);
+} sc_local SEC(".maps");
+
+static __always_inline void sc_key_addr(__u32 *to, const __u8 *from, int v6)
+{
+	const __u32 *a = (const __u32 *)from;
+
+	to[0] = v6 ? a[0] : 0;
+	to[1] = v6 ? a[1] : 0;
+	to[2] = v6 ? a[2] : SC_V4MAPPED;
+	to[3] = v6 ? a[3] : a[0];
+}
+
+/*
+ * A forwarded packet may be for a port a local socket listens on too: only
+ * a local destination falls through to a wildcard socket. 127/8 is
+ * loopback's whole.
+ */
+static __always_inline int sc_is_local(const __u32 *a)
+{
+	if (a[2] == SC_V4MAPPED && (sc_ntohl(a[3]) >> 24) == 127)
+		return 1;
+	return bpf_map_lookup_elem(&sc_local, a) != NULL;
+}
+
+/*
+ * The owner of the local end k names; received (the packet arrives), a
+ * socket bound to the local address or the wildcard takes what no
+ * connection does, as the kernel's own lookup does.
+ */
+static __noinline int sc_owner_find(struct sc_conn_key *k, int received, struct sc_proc *p)
+{
+	int v4 = k->laddr[2] == SC_V4MAPPED;
+	struct sc_conn *c = bpf_map_lookup_elem(&sc_conns, k);
+	struct sc_proc *o;
+
+	if (!c && received) {
+		__builtin_memset(k->raddr, 0, sizeof(k->raddr));
+		k->rport = 0;
+		c = bpf_map_lookup_elem(&sc_conns, k);
+		if (!c && sc_is_local(k->laddr)) {
+			k->laddr[3] = 0;
+			if (!v4)
+				k->laddr[0] = k->laddr[1] = k->laddr[2] = 0;
+			c = bpf_map_lookup_elem(&sc_conns, k);
+			if (!c && v4) {
+				k->laddr[2] = 0;
+				c = bpf_map_lookup_elem(&sc_conns, k);
+				if (c && !(c->flags & SC_CONN_DUAL))
+					c = NULL;
+			}
+		}
+	}
+	if (!c || !c->cookie)
+		return 0;
+	o = bpf_map_lookup_elem(&sc_socks, &c->cookie);
+	if (!o)
+		return 0;
+	*p = *o;
+	return 1;
+}
+
+/*
+ * Name the local end's owner: the sender of a packet sent, the receiver of
+ * one received. On loopback both ends are this namespace's sockets, and the
+ * sender's socket sent it, so its connection is known exactly (peer).
+ */
+static __always_inline void sc_owners(struct sc_record *r, int loopback)
+{
+	int out = r->pkttype == PACKET_OUTGOING, v6 = r->ethertype == SC_ETH_P_IPV6;
+	const __u8 *local = out ? r->src : r->dst, *remote = out ? r->dst : r->src;
+	__u16 sport = r->l4.udp.sport, dport = r->l4.udp.dport;
+	struct sc_conn_key k = { .netns = owners_netns, .proto = r->l4proto };
+
+	if ((r->layer != SC_L_TCP && r->layer != SC_L_UDP) || r->pkttype == PACKET_OTHERHOST)
+		return;
+	sc_key_addr(k.laddr, local, v6);
+	sc_key_addr(k.raddr, remote, v6);
+	k.lport = out ? sport : dport;
+	k.rport = out ? dport : sport;
+	sc_owner_find(&k, !out, &r->owner);
+	if (!loopback || out)
+		return;
+	sc_key_addr(k.laddr, remote, v6);
+	sc_key_addr(k.raddr, local, v6);
+	k.lport = sport;
+	k.rport = dport;
+	sc_owner_find(&k, 0, &r->peer);
+}
+
+#endif /* SOCKCAP_OWNER_LOOKUP_H */

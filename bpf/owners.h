@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * \summary: the owner table: which process owns each local TCP and UDP socket
+ *
+ * Shared by bpf/owners.bpf.c (which fills it), the socket filter (which
+ * looks packets up in it) and src/owners.c (which loads, seeds and reads
+ * it). Two maps, so that one socket's end invalidates every connection
+ * that names it at once:
+ *
+ *   sc_conns  connection (namespace, protocol, local and remote address and
+ *             port) -> socket cookie; the remote half zero for a listener or
+ *             a bound UDP socket, the local address too for a wildcard one
+ *   sc_socks  socket cookie -> the process that owns the socket, captured
+ *             in that process's context
+ */
+#ifndef SOCKCAP_OWNERS_H
+#define SOCKCAP_OWNERS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define SC_CONNS_MAX 65536
+#define SC_SOCKS_MAX 65536
+#define SC_LOCAL_MAX 1024 /* addresses of the capture's namespace */
+
+/* A process, as a record carries it: pid 0 means unknown. */
+struct sc_proc {
+	__u32 pid;     /* thread-group id */
+	__u32 uid;     /* real uid */
+	__u64 cgroup;  /* cgroup v2 id */
+	char comm[16]; /* the thread-group leader's name */
+};
+
+/*
+ * A connection as its packets show it: addresses are 16 bytes, an IPv4
+ * one as ::ffff:a.b.c.d (so the IPv4 wildcard, ::ffff:0.0.0.0, differs
+ * from the IPv6 one, ::); ports in host order. The network namespace's
+ * cookie keeps loopback addresses of different namespaces apart.
+ */
+struct sc_conn_key {
+	__u64 netns;
+	__u8 proto; /* IPPROTO_TCP, IPPROTO_UDP */
+	__u8 pad[3];
+	__u16 lport, rport;
+	__u32 laddr[4];
+	__u32 raddr[4];
+};
+
+/* sc_conn.flags */
+#define SC_CONN_DUAL	 0x1 /* an IPv6 wildcard socket that takes IPv4 as well */
+#define SC_CONN_LISTENER 0x2 /* an accepted connection: its listener's owner */
+
+struct sc_conn {
+	/*
+	 * The socket, the key of sc_socks; 0: no process (a connection in
+	 * TIME_WAIT, a packet the kernel made, a port bound by several
+	 * processes), which ends the search.
+	 */
+	__u64 cookie;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* Counters of the owner programs (a per-CPU array), for the statistics. */
+enum sc_owner_count {
+	SC_OC_SEEDED = 0, /* sockets found by the seeding iterator */
+	SC_OC_SOCKS,	  /* sockets whose owner a hook recorded */
+	SC_OC_CONNS,	  /* connections learnt from outgoing packets */
+	SC_OC_FULL,	  /* updates that failed */
+	SC_OC_MAX,
+};
+
+_Static_assert(sizeof(struct sc_proc) == 32, "sc_proc layout changed");
+_Static_assert(sizeof(struct sc_conn_key) == 48, "sc_conn_key layout changed");
+
+#endif /* SOCKCAP_OWNERS_H */
