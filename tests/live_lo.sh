@@ -78,15 +78,15 @@ sc_expect_line "ICMP echo request" '^IP 127\.0\.0\.1 > 127\.0\.0\.1: ICMP echo r
 sc_expect_line "ICMP echo reply" '^IP 127\.0\.0\.1 > 127\.0\.0\.1: ICMP echo reply, id 4660, seq 1, length 64$' "$f"
 sc_expect_line "ICMPv6 echo request" '^IP6 ::1 > ::1: ICMP6, echo request, id 4661, seq 2, length 64$' "$f"
 sc_expect_line "ICMPv6 echo reply" '^IP6 ::1 > ::1: ICMP6, echo reply, id 4661, seq 2, length 64$' "$f"
-syn=$(sed -n -E 's/^IP 127\.0\.0\.1\.40003 > 127\.0\.0\.1\.40002: Flags \[S\], seq ([0-9]+), win [0-9]+, length 0$/\1/p' "$f")
-synack=$(sed -n -E 's/^IP 127\.0\.0\.1\.40002 > 127\.0\.0\.1\.40003: Flags \[S\.\], seq ([0-9]+), ack ([0-9]+), win [0-9]+, length 0$/\1 \2/p' "$f")
+syn=$(sed -n -E 's/^IP 127\.0\.0\.1\.40003 > 127\.0\.0\.1\.40002: Flags \[S\], seq ([0-9]+), win [0-9]+, options \[mss [^]]*\], length 0$/\1/p' "$f")
+synack=$(sed -n -E 's/^IP 127\.0\.0\.1\.40002 > 127\.0\.0\.1\.40003: Flags \[S\.\], seq ([0-9]+), ack ([0-9]+), win [0-9]+, options \[mss [^]]*\], length 0$/\1 \2/p' "$f")
 if [ -z "$syn" ] || [ -z "$synack" ]; then
 	sc_fail "TCP handshake: SYN '$syn' / SYN-ACK '$synack' lines missing"
 else
 	set -- $synack
 	sc_check_eq "SYN-ACK acknowledges the SYN" "$(((syn + 1) % 4294967296))" "$2"
 	sc_expect_line "TCP data segment" \
-		"^IP 127\.0\.0\.1\.40003 > 127\.0\.0\.1\.40002: Flags \[P\.\], seq $((syn + 1)):$((syn + 6)), ack $(($1 + 1)), win [0-9]+, length 5\$" "$f"
+		"^IP 127\.0\.0\.1\.40003 > 127\.0\.0\.1\.40002: Flags \[P\.\], seq $((syn + 1)):$((syn + 6)), ack $(($1 + 1)), win [0-9]+(, options \[[^]]*\])?, length 5\$" "$f"
 fi
 sc_check_stats "sockcap -i lo" "$SC_TMP/sc.err" "$SC_TMP/sc.out"
 sc_check_eq "sockcap -i lo: packets dropped" 0 "$SC_DROPPED"

@@ -174,15 +174,15 @@ fi
 # The TCP handshake: SYN, SYN-ACK acknowledging it, ACK of the SYN-ACK.
 tcp_a='IP 198\.18\.0\.1\.40003 > 198\.18\.0\.2\.40002: Flags'
 tcp_b='IP 198\.18\.0\.2\.40002 > 198\.18\.0\.1\.40003: Flags'
-syn=$(sed -n -E "s/^Out\|$tcp_a \[S\], seq ([0-9]+), win [0-9]+, length 0\$/\1/p" "$f")
-synack=$(sed -n -E "s/^In \|$tcp_b \[S\.\], seq ([0-9]+), ack ([0-9]+), win [0-9]+, length 0\$/\1 \2/p" "$f")
+syn=$(sed -n -E "s/^Out\|$tcp_a \[S\], seq ([0-9]+), win [0-9]+(, options \[[^]]*\])?, length 0\$/\1/p" "$f")
+synack=$(sed -n -E "s/^In \|$tcp_b \[S\.\], seq ([0-9]+), ack ([0-9]+), win [0-9]+(, options \[[^]]*\])?, length 0\$/\1 \2/p" "$f")
 if [ -z "$syn" ] || [ -z "$synack" ]; then
 	sc_fail "TCP handshake: no 'Out ... Flags [S]' ('$syn') or 'In ... Flags [S.]' ('$synack') line"
 else
 	set -- $synack
 	sc_check_eq "SYN-ACK acknowledges the SYN" "$(((syn + 1) % 4294967296))" "$2"
 	sc_expect_line "ACK of the SYN-ACK" \
-		"^Out\\|$tcp_a \\[\\.\\], (seq $(((syn + 1) % 4294967296)), )?ack $((($1 + 1) % 4294967296)), win [0-9]+, length 0\$" "$f"
+		"^Out\\|$tcp_a \\[\\.\\], (seq $(((syn + 1) % 4294967296)), )?ack $((($1 + 1) % 4294967296)), win [0-9]+(, options \[[^]]*\])?, length 0\$" "$f"
 fi
 
 # -e: the MAC addresses, ethertypes and frame lengths.
