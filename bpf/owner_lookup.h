@@ -31,6 +31,13 @@ struct {
 	__type(value, struct sc_proc);
 } sc_socks SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} sc_ports SEC(".maps");
+
 /* The capture namespace's addresses, kept by user space. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -69,9 +76,15 @@ static __always_inline int sc_is_local(const __u32 *a)
 static __noinline int sc_owner_find(struct sc_conn_key *k, int received, struct sc_proc *p)
 {
 	int v4 = k->laddr[2] == SC_V4MAPPED;
-	struct sc_conn *c = bpf_map_lookup_elem(&sc_conns, k);
+	__u32 port = sc_port_key(k->proto, k->lport);
+	__u8 *held = bpf_map_lookup_elem(&sc_ports, &port);
+	struct sc_conn *c;
 	struct sc_proc *o;
 
+	/* a port no socket ever held: nothing to find (see sc_ports) */
+	if (!held || !*held)
+		return 0;
+	c = bpf_map_lookup_elem(&sc_conns, k);
 	if (!c && received) {
 		__builtin_memset(k->raddr, 0, sizeof(k->raddr));
 		k->rport = 0;

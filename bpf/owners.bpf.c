@@ -72,6 +72,13 @@ struct {
 	__type(value, struct sc_proc);
 } sc_socks SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SC_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sc_ports SEC(".maps");
+
 /* Filled by user space, read by the socket filter: see owner_lookup.h. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -93,6 +100,18 @@ static __always_inline void count(__u32 what)
 
 	if (n)
 		(*n)++;
+}
+
+/* A connection or port gets an owner: its port may have packets to name. */
+static __always_inline long conn_set(struct sc_conn_key *k, struct sc_conn *c, __u64 flags)
+{
+	__u32 port = sc_port_key(k->proto, k->lport);
+	__u8 *held = bpf_map_lookup_elem(&sc_ports, &port);
+
+	/* a plain store: every writer writes the same 1 */
+	if (held && !*held)
+		*held = 1;
+	return bpf_map_update_elem(&sc_conns, k, c, flags);
 }
 
 /* Who a task is. Kernel threads own nothing: their packets are the kernel's. */
@@ -147,7 +166,7 @@ static __always_inline void own_port(struct sc_conn_key *k, __u64 cookie, __u32 
 		if (was && (!now || was->pid != now->pid))
 			c.cookie = 0;
 	}
-	if (bpf_map_update_elem(&sc_conns, k, &c, BPF_ANY))
+	if (conn_set(k, &c, BPF_ANY))
 		count(SC_OC_FULL);
 }
 
@@ -315,7 +334,7 @@ int BPF_PROG(sc_owners_xmit, struct sk_buff *skb)
 	}
 	if (old && old->cookie == c.cookie && old->flags == c.flags)
 		return 0;
-	count(bpf_map_update_elem(&sc_conns, &k, &c, BPF_ANY) ? SC_OC_FULL : SC_OC_CONNS);
+	count(conn_set(&k, &c, BPF_ANY) ? SC_OC_FULL : SC_OC_CONNS);
 	return 0;
 }
 
@@ -497,7 +516,7 @@ int sc_owners_seed(struct bpf_iter__task_file *ctx)
 		__builtin_memset(k.raddr, 0, sizeof(k.raddr));
 		own_port(&k, c.cookie, dual_flag(sk, &k));
 	} else if (k.rport) {
-		bpf_map_update_elem(&sc_conns, &k, &c, BPF_NOEXIST);
+		conn_set(&k, &c, BPF_NOEXIST);
 	}
 	return 0;
 }

@@ -47,6 +47,20 @@ struct sc_conn_key {
 	__u32 raddr[4];
 };
 
+/*
+ * sc_ports, by protocol and local port (sc_port_key()): 1 once some socket
+ * has held that port. A packet whose local port has none cannot have an
+ * owner, and the filter learns that from one array lookup instead of
+ * missing in sc_conns four times (a flood to a closed port). Entries are
+ * never cleared: a stale one costs lookups, never a name.
+ */
+#define SC_PORTS_MAX (2 << 16)
+
+static inline __u32 sc_port_key(__u8 proto, __u16 port)
+{
+	return (proto == 6 ? 0 : 1u << 16) | port; /* TCP, else UDP */
+}
+
 /* sc_conn.flags */
 #define SC_CONN_DUAL	 0x1 /* an IPv6 wildcard socket that takes IPv4 as well */
 #define SC_CONN_LISTENER 0x2 /* an accepted connection: its listener's owner */

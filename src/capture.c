@@ -175,6 +175,7 @@ static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *o
 		{ skel->maps.sc_conns, ow ? ow->conns_fd : -1 },
 		{ skel->maps.sc_socks, ow ? ow->socks_fd : -1 },
 		{ skel->maps.sc_local, ow ? ow->local_fd : -1 },
+		{ skel->maps.sc_ports, ow ? ow->ports_fd : -1 },
 	};
 	int err;
 

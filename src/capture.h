@@ -72,7 +72,7 @@ static inline struct cbpf_opts capture_chain_opts(enum cbpf_link link, int prog_
 
 /* The owner table's maps (src/owners.c), shared with the socket filter. */
 struct capture_owners {
-	int conns_fd, socks_fd, local_fd;
+	int conns_fd, socks_fd, local_fd, ports_fd;
 	uint64_t netns; /* the capture's network namespace, its cookie */
 };
 

@@ -270,6 +270,7 @@ int owners_open(struct owners *o, bool debug)
 		o->maps.conns_fd = bpf_map__fd(o->skel->maps.sc_conns);
 		o->maps.socks_fd = bpf_map__fd(o->skel->maps.sc_socks);
 		o->maps.local_fd = bpf_map__fd(o->skel->maps.sc_local);
+		o->maps.ports_fd = bpf_map__fd(o->skel->maps.sc_ports);
 		err = owners_refresh(o);
 		if (err)
 			snprintf(why, sizeof(why), "reading the local addresses: %s",

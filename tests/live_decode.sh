@@ -79,9 +79,9 @@ frag4() { sed -E 's/: frag offset [0-9]+, (ip-proto-[0-9]+), length [0-9]+$/: \1
 pcap=$SC_TMP/td.pcap
 tcpdump -n -S -r "$pcap" 2>/dev/null | grep -v $'^\t' | sed 's/: $//' >"$SC_TMP/td.txt"
 tcpdump -n -S -e -r "$pcap" 2>/dev/null | grep -v $'^\t' | sed 's/: $//' >"$SC_TMP/tde.txt"
-# -v continues the IP header's line on one that starts with four spaces
-tcpdump -n -S -v -r "$pcap" 2>/dev/null | grep -v $'^\t' |
-	awk '/^    / { line = line " " substr($0, 5); next } NR > 1 { print line } { line = $0 } END { print line }' \
+# -v continues a packet on lines that start with white space
+tcpdump -n -S -v -r "$pcap" 2>/dev/null |
+	awk '/^[ \t]/ { line = line " " $0; next } NR > 1 { print line } { line = $0 } END { print line }' \
 		>"$SC_TMP/tdv.txt"
 n_td=$(sc_lines "$SC_TMP/td.txt")
 [ "$n_td" = "$(sc_lines "$SC_TMP/tdv.txt")" ] ||
@@ -106,11 +106,22 @@ sc_dir_sockcap <"$SC_TMP/sce.out" | alike | frag4 >"$SC_TMP/sce.cmp"
 sc_same_lines "sockcap -e -i vA vs tcpdump -n -S -e (with directions)" "$SC_TMP/tde.cmp" "$SC_TMP/sce.cmp"
 
 # -v: tcpdump -v's IPv4 header in front of the plain line of the same
-# packet, and the fragment id of an IPv6 fragment header. An IPv6 header's
-# next header is the fragment header's for tcpdump, the upper layer's for
-# sockcap: sockcap's IPv6 header is left out (live_veth.sh compares it).
+# packet, and the fragment id of an IPv6 fragment header; an ICMP line as
+# tcpdump -v prints it. The IPv6 header is left out (live_veth.sh compares
+# it; one case below checks a fragment's).
 paste -d '\n' "$SC_TMP/tdv.txt" "$SC_TMP/td.norm" | awk '
 	NR % 2 == 1 { v = $0; next }
+	v ~ /: (\[icmp6 sum ok\] )?ICMP6?[ ,]/ {
+		# as tcpdump -v prints it, on one line, without the IPv6 header
+		sub(/^[0-9:.]+ /, "", v)
+		gsub(/[ \t]+/, " ", v)
+		sub(/^IP6 \(.*payload length: [0-9]+\) /, "IP6 ", v)
+		# an echo carries no copy of its message: no checksum verdict
+		if (v ~ /ICMP6, echo (request|reply)/)
+			sub(/\[icmp6 sum ok\] /, "", v)
+		print v
+		next
+	}
 	{
 		line = $0
 		if (match(v, /\(tos 0x[0-9a-f]+, ttl [^)]*\([0-9]+\), length [0-9]+\)/)) {
@@ -197,7 +208,7 @@ done
 # -v: a fragment's identification (IPv6, in hex) and flags
 f=$SC_TMP/scv.out
 sc_expect_line "-v: the IPv6 fragment's id" \
-	'IP6 \(hlim 64, next-header TCP \(6\) payload length: 68\) fd00:198:18::1 > fd00:198:18::99: frag \(0x00dec0de:0\|60\) 40020 > 40021: ' "$f"
+	'IP6 \(hlim 64, next-header Fragment \(44\) payload length: 68\) fd00:198:18::1 > fd00:198:18::99: frag \(0x00dec0de:0\|60\) 40020 > 40021: ' "$f"
 sc_expect_line "-v: more fragments on a first fragment" \
 	'Out IP \(tos 0x0, ttl 64, id 1234, offset 0, flags \[\+\], proto TCP \(6\), length 80\) 198\.18\.0\.1\.40020 > 198\.18\.0\.99\.40021: ' "$f"
 

@@ -118,9 +118,20 @@ sc_norm_tcpdump <"$SC_TMP/tde.txt" | awk -v me="$MA" '{
 sc_dir_sockcap <"$SC_TMP/sce.out" | sc_drop_background >"$SC_TMP/sce.cmp"
 sc_same_lines "sockcap -e -i vA vs tcpdump -n -S -e (with directions)" "$SC_TMP/tde.cmp" "$SC_TMP/sce.cmp"
 
-# -v: tcpdump -v's IP header in front of the plain line of the same packet.
+# -v: tcpdump -v's IP header in front of the plain line of the same
+# packet; an ICMP or ICMPv6 line (its checksum, neighbour discovery's
+# options) as tcpdump -v prints it, on one line.
 paste -d '\n' "$SC_TMP/tdv.txt" "$SC_TMP/td.norm" | awk '
 	NR % 2 == 1 { v = $0; next }
+	v ~ /: (\[icmp6 sum ok\] )?ICMP6?[ ,]/ {
+		sub(/^[0-9:.]+ /, "", v)
+		gsub(/[ \t]+/, " ", v)
+		# an echo carries no copy of its message: no checksum verdict
+		if (v ~ /ICMP6, echo (request|reply)/)
+			sub(/\[icmp6 sum ok\] /, "", v)
+		print v
+		next
+	}
 	{
 		hdr = ""
 		if (match(v, /\(tos 0x[0-9a-f]+, ttl [^)]*\([0-9]+\), length [0-9]+\)/) ||
@@ -149,8 +160,8 @@ expect "Out" "IP 198.18.0.1.40000 > 198.18.0.2.40001: UDP, length 18"
 expect "Out" "IP 198.18.0.1.40000 > 198.18.0.2.40001: UDP, length 19"
 expect "Out" "IP 198.18.0.1 > 198.18.0.2: ICMP echo request, id 4660, seq 1, length 64"
 expect "In " "IP 198.18.0.2 > 198.18.0.1: ICMP echo reply, id 4660, seq 1, length 64"
-expect "Out" "IP6 fd00:198:18::1 > ff02::1:ff00:2: ICMP6, neighbor solicitation, length 32"
-expect "In " "IP6 fd00:198:18::2 > fd00:198:18::1: ICMP6, neighbor advertisement, length 32"
+expect "Out" "IP6 fd00:198:18::1 > ff02::1:ff00:2: ICMP6, neighbor solicitation, who has fd00:198:18::2, length 32"
+expect "In " "IP6 fd00:198:18::2 > fd00:198:18::1: ICMP6, neighbor advertisement, tgt is fd00:198:18::2, length 32"
 expect "Out" "IP6 fd00:198:18::1.40004 > fd00:198:18::2.40005: UDP, length 21"
 expect "Out" "IP6 fd00:198:18::1 > fd00:198:18::2: ICMP6, echo request, id 4661, seq 2, length 64"
 expect "In " "IP6 fd00:198:18::2 > fd00:198:18::1: ICMP6, echo reply, id 4661, seq 2, length 64"
@@ -160,8 +171,8 @@ expect "B  " "ARP, Request who-has 198.18.0.3 tell 198.18.0.2, length 28"
 expect "Out" "ARP, Reply 198.18.0.3 is-at $MA, length 28"
 expect "In " "IP 198.18.0.2.40009 > 198.18.0.3.40011: UDP, length 8"
 expect "P  " "IP 198.18.0.2.40009 > 198.18.0.4.40012: UDP, length 9"
-expect "M  " "IP6 fd00:198:18::2 > ff02::1:ff00:3: ICMP6, neighbor solicitation, length 32"
-expect "Out" "IP6 fd00:198:18::3 > fd00:198:18::2: ICMP6, neighbor advertisement, length 32"
+expect "M  " "IP6 fd00:198:18::2 > ff02::1:ff00:3: ICMP6, neighbor solicitation, who has fd00:198:18::3, length 32"
+expect "Out" "IP6 fd00:198:18::3 > fd00:198:18::2: ICMP6, neighbor advertisement, tgt is fd00:198:18::3, length 32"
 expect "In " "IP6 fd00:198:18::2.40009 > fd00:198:18::3.40013: UDP, length 10"
 expect "In " "vlan 30, p 3, IP 198.18.30.2.40030 > 198.18.30.1.40031: UDP, length 24"
 expect "In " "IP 198.18.0.2.40009 > 198.18.0.1.40099: UDP, length 4"
@@ -192,7 +203,7 @@ expect "Out" "$MA > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Reques
 expect "In " "$MB > $MA, ethertype ARP (0x0806), length 42: Reply 198.18.0.2 is-at $MB, length 28"
 expect "Out" "$MA > $MB, ethertype IPv4 (0x0800), length 60: 198.18.0.1.40000 > 198.18.0.2.40001: UDP, length 18"
 expect "P  " "$MB > 02:00:00:00:00:04, ethertype IPv4 (0x0800), length 51: 198.18.0.2.40009 > 198.18.0.4.40012: UDP, length 9"
-expect "M  " "$MB > 33:33:ff:00:00:03, ethertype IPv6 (0x86dd), length 86: fd00:198:18::2 > ff02::1:ff00:3: ICMP6, neighbor solicitation, length 32"
+expect "M  " "$MB > 33:33:ff:00:00:03, ethertype IPv6 (0x86dd), length 86: fd00:198:18::2 > ff02::1:ff00:3: ICMP6, neighbor solicitation, who has fd00:198:18::3, length 32"
 expect "Out" "$MA > $MB, ethertype 802.1Q (0x8100), length 69: vlan 20, p 5, ethertype IPv4 (0x0800), 198.18.20.1.40020 > 198.18.20.2.40021: UDP, length 23"
 expect "In " "$MB > $MA, ethertype 802.1Q (0x8100), length 70: vlan 30, p 3, ethertype IPv4 (0x0800), 198.18.30.2.40030 > 198.18.30.1.40031: UDP, length 24"
 if [ "$HAVE_VLAN" = 1 ]; then
