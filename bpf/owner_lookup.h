@@ -76,15 +76,9 @@ static __always_inline int sc_is_local(const __u32 *a)
 static __noinline int sc_owner_find(struct sc_conn_key *k, int received, struct sc_proc *p)
 {
 	int v4 = k->laddr[2] == SC_V4MAPPED;
-	__u32 port = sc_port_key(k->proto, k->lport);
-	__u8 *held = bpf_map_lookup_elem(&sc_ports, &port);
-	struct sc_conn *c;
+	struct sc_conn *c = bpf_map_lookup_elem(&sc_conns, k);
 	struct sc_proc *o;
 
-	/* a port no socket ever held: nothing to find (see sc_ports) */
-	if (!held || !*held)
-		return 0;
-	c = bpf_map_lookup_elem(&sc_conns, k);
 	if (!c && received) {
 		__builtin_memset(k->raddr, 0, sizeof(k->raddr));
 		k->rport = 0;
@@ -116,27 +110,54 @@ static __noinline int sc_owner_find(struct sc_conn_key *k, int received, struct 
  * one received. On loopback both ends are this namespace's sockets, and the
  * sender's socket sent it, so its connection is known exactly (peer).
  */
+/*
+ * Whether some socket ever held this local port: one array lookup, before
+ * any key is built, so that a flood to a closed port costs little (see
+ * sc_ports in owners.h).
+ */
+static __always_inline int sc_port_held(__u8 proto, __u16 port)
+{
+	__u32 key = sc_port_key(proto, port);
+	__u8 *held = bpf_map_lookup_elem(&sc_ports, &key);
+
+	return held && *held;
+}
+
+/* The owner of one end: local, of port lport, talking to remote. */
+static __always_inline void sc_owner_of(const struct sc_record *r, const __u8 *local,
+					const __u8 *remote, __u16 lport, __u16 rport, int received,
+					struct sc_proc *p)
+{
+	int v6 = r->ethertype == SC_ETH_P_IPV6;
+
+	/* checked before a key is built: most of a flood stops here */
+	if (!sc_port_held(r->l4proto, lport))
+		return;
+	{
+		struct sc_conn_key k = { .netns = owners_netns, .proto = r->l4proto };
+
+		k.lport = lport;
+		k.rport = rport;
+		sc_key_addr(k.laddr, local, v6);
+		sc_key_addr(k.raddr, remote, v6);
+		sc_owner_find(&k, received, p);
+	}
+}
+
 static __always_inline void sc_owners(struct sc_record *r, int loopback)
 {
-	int out = r->pkttype == PACKET_OUTGOING, v6 = r->ethertype == SC_ETH_P_IPV6;
-	const __u8 *local = out ? r->src : r->dst, *remote = out ? r->dst : r->src;
+	int out = r->pkttype == PACKET_OUTGOING;
 	__u16 sport = r->l4.udp.sport, dport = r->l4.udp.dport;
-	struct sc_conn_key k = { .netns = owners_netns, .proto = r->l4proto };
 
 	if ((r->layer != SC_L_TCP && r->layer != SC_L_UDP) || r->pkttype == PACKET_OTHERHOST)
 		return;
-	sc_key_addr(k.laddr, local, v6);
-	sc_key_addr(k.raddr, remote, v6);
-	k.lport = out ? sport : dport;
-	k.rport = out ? dport : sport;
-	sc_owner_find(&k, !out, &r->owner);
-	if (!loopback || out)
-		return;
-	sc_key_addr(k.laddr, remote, v6);
-	sc_key_addr(k.raddr, local, v6);
-	k.lport = sport;
-	k.rport = dport;
-	sc_owner_find(&k, 0, &r->peer);
+	if (out)
+		sc_owner_of(r, r->src, r->dst, sport, dport, 0, &r->owner);
+	else
+		sc_owner_of(r, r->dst, r->src, dport, sport, 1, &r->owner);
+	/* on loopback the sender's end is this namespace's too */
+	if (loopback && !out)
+		sc_owner_of(r, r->src, r->dst, sport, dport, 0, &r->peer);
 }
 
 #endif /* SOCKCAP_OWNER_LOOKUP_H */
