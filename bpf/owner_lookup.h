@@ -4,7 +4,8 @@
  *
  * Included by sockcap.bpf.c only. The maps are bpf/owners.bpf.c's, handed
  * over by user space (bpf_map__reuse_fd); without attribution they are not
- * created, and owners_on keeps the code that uses them dead.
+ * created, and the program that uses them (sockcap_filter_owners) is not
+ * loaded.
  */
 #ifndef SOCKCAP_OWNER_LOOKUP_H
 #define SOCKCAP_OWNER_LOOKUP_H
@@ -14,7 +15,6 @@
 /* Word 2 of an IPv4 address as ::ffff:a.b.c.d (byte swaps are their own inverse). */
 #define SC_V4MAPPED sc_ntohl(0xffff)
 
-const volatile __u8 owners_on = 0;
 const volatile __u64 owners_netns = 0; /* the capture's namespace (its cookie) */
 
 struct {
@@ -123,41 +123,36 @@ static __always_inline int sc_port_held(__u8 proto, __u16 port)
 	return held && *held;
 }
 
-/* The owner of one end: local, of port lport, talking to remote. */
-static __always_inline void sc_owner_of(const struct sc_record *r, const __u8 *local,
-					const __u8 *remote, __u16 lport, __u16 rport, int received,
-					struct sc_proc *p)
+/*
+ * The owner of the receiving end of r, or of its sending end (out: a
+ * packet sent, or the peer on loopback).
+ */
+static __noinline int sc_owner_of(struct sc_record *r, int sender, struct sc_proc *p)
 {
 	int v6 = r->ethertype == SC_ETH_P_IPV6;
+	__u16 sport = r->l4.udp.sport, dport = r->l4.udp.dport;
+	struct sc_conn_key k = { .netns = owners_netns, .proto = r->l4proto };
 
-	/* checked before a key is built: most of a flood stops here */
-	if (!sc_port_held(r->l4proto, lport))
-		return;
-	{
-		struct sc_conn_key k = { .netns = owners_netns, .proto = r->l4proto };
-
-		k.lport = lport;
-		k.rport = rport;
-		sc_key_addr(k.laddr, local, v6);
-		sc_key_addr(k.raddr, remote, v6);
-		sc_owner_find(&k, received, p);
-	}
+	k.lport = sender ? sport : dport;
+	k.rport = sender ? dport : sport;
+	/* checked before the key is built: most of a flood stops here */
+	if (!sc_port_held(k.proto, k.lport))
+		return 0;
+	sc_key_addr(k.laddr, sender ? r->src : r->dst, v6);
+	sc_key_addr(k.raddr, sender ? r->dst : r->src, v6);
+	return sc_owner_find(&k, !sender, p);
 }
 
 static __always_inline void sc_owners(struct sc_record *r, int loopback)
 {
 	int out = r->pkttype == PACKET_OUTGOING;
-	__u16 sport = r->l4.udp.sport, dport = r->l4.udp.dport;
 
 	if ((r->layer != SC_L_TCP && r->layer != SC_L_UDP) || r->pkttype == PACKET_OTHERHOST)
 		return;
-	if (out)
-		sc_owner_of(r, r->src, r->dst, sport, dport, 0, &r->owner);
-	else
-		sc_owner_of(r, r->dst, r->src, dport, sport, 1, &r->owner);
+	sc_owner_of(r, out, &r->owner);
 	/* on loopback the sender's end is this namespace's too */
 	if (loopback && !out)
-		sc_owner_of(r, r->src, r->dst, sport, dport, 0, &r->peer);
+		sc_owner_of(r, 1, &r->peer);
 }
 
 #endif /* SOCKCAP_OWNER_LOOKUP_H */

@@ -75,8 +75,14 @@ int sockcap_entry(struct __sk_buff *skb)
 	return 0;
 }
 
-SEC("socket")
-int sockcap_filter(struct __sk_buff *skb)
+/*
+ * The filter's body, in two programs: with process attribution and
+ * without. Without CAP_PERFMON the 6.1 verifier also walks branches that
+ * can never be taken (as speculative paths), so attribution switched off
+ * by a flag would still have to verify, with maps that were never made;
+ * user space loads one of the two instead (capture.c).
+ */
+static __always_inline int sc_filter(struct __sk_buff *skb, const int with_owners)
 {
 	struct sc_skb ctx = { .skb = skb,
 			      .start = net_start ? BPF_HDR_START_NET : BPF_HDR_START_MAC };
@@ -127,7 +133,7 @@ int sockcap_filter(struct __sk_buff *skb)
 		sc_parse_net(&ctx, sc_ntohs((__u16)skb->protocol), r);
 	else
 		sc_parse(&ctx, r);
-	if (owners_on)
+	if (with_owners)
 		sc_owners(r, skb->ifindex == lo_ifindex);
 
 	/*
@@ -143,6 +149,18 @@ int sockcap_filter(struct __sk_buff *skb)
 	c->recorded++;
 	bpf_ringbuf_submit(r, flags);
 	return snaplen;
+}
+
+SEC("socket")
+int sockcap_filter(struct __sk_buff *skb)
+{
+	return sc_filter(skb, 0);
+}
+
+SEC("socket")
+int sockcap_filter_owners(struct __sk_buff *skb)
+{
+	return sc_filter(skb, 1);
 }
 
 char LICENSE[] SEC("license") = "GPL";

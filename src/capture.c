@@ -163,8 +163,8 @@ int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum captur
 
 /*
  * Process attribution: the filter looks packets up in the owner table's
- * maps. Without it they are not even created, and the code that reads
- * them is dead to the verifier.
+ * maps. Without it they are not even created, and the filter that reads
+ * them is not loaded.
  */
 static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *ow)
 {
@@ -179,7 +179,13 @@ static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *o
 	};
 	int err;
 
-	skel->rodata->owners_on = ow != NULL;
+	/* one of the filter's two builds: see sc_filter() */
+	err = bpf_program__set_autoload(
+		ow ? skel->progs.sockcap_filter : skel->progs.sockcap_filter_owners, false);
+	if (err) {
+		sc_err("choosing the filter: %s", strerror(-err));
+		return err;
+	}
 	skel->rodata->owners_netns = ow ? ow->netns : 0;
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		err = ow ? bpf_map__reuse_fd(m[i].map, m[i].fd)
@@ -400,7 +406,8 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		}
 	}
 
-	prog_fd = bpf_program__fd(c->skel->progs.sockcap_filter);
+	prog_fd = bpf_program__fd(o->owners ? c->skel->progs.sockcap_filter_owners
+					    : c->skel->progs.sockcap_filter);
 	if (o->match) {
 		err = attach_expression(c, o, prog_fd);
 		if (err < 0)
