@@ -236,7 +236,8 @@ static __always_inline __u32 dual_flag(struct sock *sk, const struct sc_conn_key
  * them: for an unconnected UDP socket the socket's own addresses say
  * nothing of the destination. TCP and UDP right after the IP header only.
  */
-static __always_inline int key_of_skb(struct sk_buff *skb, struct sc_conn_key *k)
+static __always_inline int key_of_skb(struct sk_buff *skb, struct sc_conn_key *k,
+				      unsigned char **l4)
 {
 	unsigned char *nh = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
 	__u16 proto = BPF_CORE_READ(skb, protocol);
@@ -268,7 +269,19 @@ static __always_inline int key_of_skb(struct sk_buff *skb, struct sc_conn_key *k
 		return -1;
 	k->lport = bpf_ntohs(ports[0]);
 	k->rport = bpf_ntohs(ports[1]);
+	*l4 = nh;
 	return 0;
+}
+
+#define TCP_FLAG_SYN 0x02
+
+/* Whether a TCP packet's header has SYN set (the flags: its 14th byte). */
+static __always_inline bool tcp_syn(unsigned char *th)
+{
+	__u8 flags = 0;
+
+	bpf_probe_read_kernel(&flags, 1, th + 13);
+	return flags & TCP_FLAG_SYN;
 }
 
 /* The listener an accepted connection came from: its port's owner. */
@@ -298,8 +311,10 @@ static __always_inline __u64 listener_of(const struct sc_conn_key *conn)
 
 /*
  * Which socket a packet leaving a device belongs to. A SYN-ACK comes from
- * a request socket: its listener's. A packet of a connection in TIME_WAIT,
- * or from one of the kernel's own sockets (a reset to a closed port), is
+ * a request socket (or, with Fast Open, the listener): its listener's. A
+ * packet of a connection in TIME_WAIT, from one of the kernel's own
+ * sockets (a reset to a closed port), or any other a listener sends (a
+ * reset to a stray segment: newer kernels attach the listener to it), is
  * the kernel's: the connection then names nobody.
  */
 SEC("tp_btf/net_dev_queue")
@@ -308,9 +323,10 @@ int BPF_PROG(sc_owners_xmit, struct sk_buff *skb)
 	struct sock *sk = skb->sk;
 	struct sc_conn_key k = {};
 	struct sc_conn c = {}, *old;
+	unsigned char *l4;
 	__u8 state;
 
-	if (!sk || key_of_skb(skb, &k))
+	if (!sk || key_of_skb(skb, &k, &l4))
 		return 0;
 	k.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, net_cookie);
 	state = BPF_CORE_READ(sk, __sk_common.skc_state);
@@ -321,6 +337,11 @@ int BPF_PROG(sc_owners_xmit, struct sk_buff *skb)
 
 		c.cookie = sock_id(l);
 		c.flags = SC_CONN_LISTENER;
+	} else if (state == TCP_LISTEN) {
+		if (k.proto == IPPROTO_TCP && tcp_syn(l4)) {
+			c.cookie = sock_id(sk);
+			c.flags = SC_CONN_LISTENER;
+		}
 	} else if (state != TCP_TIME_WAIT && !BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock)) {
 		/* read, not made: skb->sk is no trusted pointer on newer kernels */
 		c.cookie = sock_id(sk);

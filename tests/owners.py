@@ -13,6 +13,34 @@ line per socket it uses: "own PROTO PORT PID NAME", PORT the local port.
   owners.py udp NAME PORT HOST...       unconnected UDP: sendto, recvfrom
   owners.py udpc NAME PORT HOST...      connected UDP: connect, send, recv
   owners.py closed NAME PORT HOST       a TCP connect to a closed port (reset)
+  owners.py ubind NAME PORT HOST DPORT LEN
+                                        UDP bound to PORT: LEN bytes to
+                                        HOST DPORT, the reply (tag len=LEN)
+  owners.py twclient NAME PORT HOST DPORT
+                                        TCP from PORT (SO_REUSEADDR) to
+                                        HOST DPORT, one exchange, closed
+                                        first: TIME_WAIT (tag peer=DPORT)
+  owners.py listen NAME PORT            a TCP listener on [::] PORT with
+                                        SO_REUSEADDR, "ready", then idle
+  owners.py poke NAME SRC SPORT DST DPORT
+                                        two bare ACKs out of the window, from
+                                        a raw socket, 0.6 s apart (IPv4);
+                                        it owns SPORT for peer DPORT
+  owners.py thread NAME TPORT UPORT HOST
+                                        a thread that renames itself
+                                        "renamed-thr" does one TCP
+                                        exchange (TPORT) and one UDP one
+  owners.py prefork NAME PORT N DONE    listens on [::] PORT, forks N
+                                        children "NAME-cI" that accept and
+                                        echo until the file DONE exists;
+                                        each names itself and its parent as
+                                        owners of each connection it accepts
+                                        (tag peer=the client's port)
+
+An "own" line may end with a tag, "peer=PORT" or "len=N": that owner is
+then the only one allowed for the lines of PORT whose other end is that
+port, or whose UDP length is N (the untagged owners of PORT do not count
+for them).
 
   owners.py score OWN OUT [--none PORT] [--need PORT,...]
       Every line of sockcap's output OUT that names a process must name the
@@ -25,7 +53,9 @@ import ctypes
 import os
 import re
 import socket
+import struct
 import sys
+import threading
 import time
 
 PR_SET_NAME = 15
@@ -36,8 +66,9 @@ def rename(name):
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_NAME, name.encode(), 0, 0, 0)
 
 
-def own(proto, sock):
-    print("own %s %d %d %s" % (proto, sock.getsockname()[1], os.getpid(), NAME), flush=True)
+def own(proto, sock, tag=""):
+    line = "own %s %d %d %s" % (proto, sock.getsockname()[1], os.getpid(), NAME)
+    print(line + (" " + tag if tag else ""), flush=True)
 
 
 def family(host):
@@ -123,7 +154,124 @@ def closed(port, host):
     s.close()
 
 
-LINE = re.compile(r"^\S+ \S+ (In |Out|B  |M  |P  |\?  ) (?:(\S+) )?IP6? (\S+)\.(\d+) > (\S+)\.(\d+): (Flags|UDP)")
+def ubind(port, host, dport, length):
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
+    s.settimeout(TIMEOUT)
+    s.bind(("", port))
+    own("udp", s, "len=%d" % length)
+    s.sendto(b"x" * length, (host, dport))
+    s.recv(100)
+    s.close()
+
+
+def twclient(port, host, dport):
+    s = socket.socket(family(host), socket.SOCK_STREAM)
+    s.settimeout(TIMEOUT)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", port))
+    s.connect((host, dport))
+    own("tcp", s, "peer=%d" % dport)
+    exchange(s)
+    s.close()
+
+
+def listen(port):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", port))
+    s.listen(8)
+    own("tcp", s)
+    print("ready", flush=True)
+    time.sleep(TIMEOUT * 3)
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    t = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while t >> 16:
+        t = (t & 0xFFFF) + (t >> 16)
+    return ~t & 0xFFFF
+
+
+def poke(src, sport, dst, dport):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    # the raw socket sends the packets, and gets a copy of the answers
+    print("own tcp %d %d %s peer=%d" % (sport, os.getpid(), NAME, dport), flush=True)
+    for i in range(2):
+        # ACK, seq and ack far from the connection's: out of the window
+        hdr = struct.pack("!HHIIBBHHH", sport, dport, 0x10000000 + i, 0x20000000, 5 << 4, 0x10, 1024, 0, 0)
+        pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(hdr))
+        hdr = hdr[:16] + struct.pack("!H", csum(pseudo + hdr)) + hdr[18:]
+        s.sendto(hdr, (dst, 0))
+        time.sleep(0.6)
+
+
+def thread(tport, uport, host):
+    err = []
+
+    def work():
+        try:
+            rename("renamed-thr")
+            tcp(tport, [host])
+            udp(uport, [host], False)
+        except Exception as e:
+            err.append(e)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(TIMEOUT * 2)
+    if err or t.is_alive():
+        raise RuntimeError("thread failed: %s" % (err or "timeout"))
+
+
+def child(s, port, name, parent, pname, done):
+    global NAME
+    NAME = name
+    rename(NAME)
+    s.settimeout(0.2)
+    for _ in range(TIMEOUT * 15):
+        if os.path.exists(done):
+            break
+        try:
+            c, peer = s.accept()
+        except socket.timeout:
+            continue
+        c.settimeout(TIMEOUT)
+        tag = "peer=%d" % peer[1]
+        print("own tcp %d %d %s %s\nown tcp %d %d %s %s" % (port, os.getpid(), NAME, tag,
+              port, parent, pname, tag), flush=True)
+        data = c.recv(100)
+        if data:
+            c.sendall(data)
+        c.recv(100)
+        c.close()
+
+
+def prefork(port, n, done):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", port))
+    s.listen(64)
+    own("tcp", s)
+    parent, pname, kids = os.getpid(), NAME, []
+    for i in range(n):
+        pid = os.fork()
+        if pid:
+            kids.append(pid)
+            continue
+        try:
+            child(s, port, "%s-c%d" % (pname, i), parent, pname, done)
+        finally:
+            os._exit(0)
+    print("ready", flush=True)
+    for k in kids:
+        os.waitpid(k, 0)
+
+
+LINE = re.compile(r"^\S+ \S+ (In |Out|B  |M  |P  |\?  ) (?:(\S+) )?IP6? (\S+)\.(\d+) > (\S+)\.(\d+): (Flags|UDP)(?:, length (\d+))?")
 PROC = re.compile(r"^(\?|[^] [>]+\[\d+\])(?:>(\?|[^] [>]+\[\d+\]))?$")
 
 
@@ -131,8 +279,15 @@ def score(own_file, out_file, none, need):
     owners = {}
     for ln in open(own_file):
         f = ln.split()
-        if len(f) == 5 and f[0] == "own":
-            owners.setdefault((f[1], int(f[2])), set()).add("%s[%s]" % (f[4][:15], f[3]))
+        if len(f) in (5, 6) and f[0] == "own":
+            key = (f[1], int(f[2])) + ((f[5],) if len(f) == 6 else ())
+            owners.setdefault(key, set()).add("%s[%s]" % (f[4][:15], f[3]))
+
+    def allowed(proto, port, peer, length):
+        for tag in ("peer=%d" % peer, "len=%s" % length):
+            if (proto, port, tag) in owners:
+                return owners[(proto, port, tag)]
+        return owners.get((proto, port), set())
     n = good = unattr = wrong = 0
     closing = set()  # TCP connections (port pairs) that have sent a FIN
     for ln in open(out_file):
@@ -162,7 +317,9 @@ def score(own_file, out_file, none, need):
         elif pm:
             ends = [(pm.group(1), local)]
         named = [(p, port) for p, port in ends if p != "?"]
-        bad = [p for p, port in named if p not in owners.get((proto, port), set())]
+        peer = {sport: dport, dport: sport}
+        length = m.group(8) if proto == "udp" else None
+        bad = [p for p, port in named if p not in allowed(proto, port, peer[port], length)]
         if none and none in (sport, dport) and named:
             bad.append("(none expected)")
         if bad:
@@ -187,6 +344,9 @@ def main(a):
         return score(a[1], a[2], int(opts.get("--none", 0)), need)
     NAME = a[1]
     rename(NAME)
+    if a[0] == "poke":
+        poke(a[2], int(a[3]), a[4], int(a[5]))
+        return 0
     port = int(a[3] if a[0] == "hold" else a[2])
     if a[0] == "tserve":
         tserve(port)
@@ -200,6 +360,16 @@ def main(a):
         udp(port, a[3:], a[0] == "udpc")
     elif a[0] == "closed":
         closed(port, a[3])
+    elif a[0] == "ubind":
+        ubind(port, a[3], int(a[4]), int(a[5]))
+    elif a[0] == "twclient":
+        twclient(port, a[3], int(a[4]))
+    elif a[0] == "listen":
+        listen(port)
+    elif a[0] == "thread":
+        thread(port, int(a[3]), a[4])
+    elif a[0] == "prefork":
+        prefork(port, int(a[3]), a[4])
     return 0
 
 
