@@ -25,6 +25,12 @@ static int has(const struct bytes *b, uint32_t off, uint32_t n)
 	return off <= b->cap && n <= b->cap - off;
 }
 
+/* A 4-byte field at off, carried and within the length the header gives. */
+static int has_field4(const struct bytes *b, uint32_t off)
+{
+	return has(b, off, 4) && b->len >= off + 4;
+}
+
 /* Payloads by EtherType, with tcpdump's names (-e shows them). */
 static const struct tok tunnel_protos[] = {
 	{ SC_ETH_P_IP, "IPv4" },
@@ -65,6 +71,35 @@ static void put_payload(struct printer *pr, struct line *l, const struct bytes *
 
 	/* as tcpdump, nothing past the length the outer header gives */
 	put_inner(pr, l, b->p + off, cap < len ? cap : len, len, ethertype);
+}
+
+/*
+ * What GRE or Geneve carries, by its protocol type: an IP or MPLS packet,
+ * an Ethernet frame (transparent Ethernet bridging), and for Geneve (wide)
+ * ARP and multicast MPLS too, as tcpdump decodes them; any other type by
+ * its number ("gre-proto-0x88be").
+ */
+static void put_carried(struct printer *pr, struct line *l, const struct bytes *b, uint32_t off,
+			uint16_t proto, bool wide, const char *name)
+{
+	switch (proto) {
+	case SC_ETH_P_ARP:
+	case SC_ETH_P_MPLS_MC:
+		if (!wide)
+			break;
+		/* fall through */
+	case SC_ETH_P_IP:
+	case SC_ETH_P_IPV6:
+	case SC_ETH_P_MPLS:
+		put_payload(pr, l, b, off, proto);
+		return;
+	case SC_ETH_P_TEB:
+		put_payload(pr, l, b, off, 0);
+		return;
+	}
+	put_str(l, name);
+	PUT_LIT(l, "-proto-0x");
+	put_hex(l, proto, 1);
 }
 
 /* ----------------------------------------------------------------- GRE */
@@ -116,7 +151,7 @@ static uint32_t put_gre0_fields(struct printer *pr, struct line *l, const struct
 	uint32_t off = 4;
 
 	if (flags & (GRE_CP | GRE_RP)) {
-		if (!has(b, off, 4) || b->len < off + 4)
+		if (!has_field4(b, off))
 			return 0;
 		if (pr->o.vflag) {
 			PUT_LIT(l, ", sum 0x");
@@ -127,14 +162,14 @@ static uint32_t put_gre0_fields(struct printer *pr, struct line *l, const struct
 		off += 4;
 	}
 	if (flags & GRE_KP) {
-		if (!has(b, off, 4) || b->len < off + 4)
+		if (!has_field4(b, off))
 			return 0;
 		PUT_LIT(l, ", key=0x");
 		put_hex(l, be32(b->p + off), 1);
 		off += 4;
 	}
 	if (flags & GRE_SP) {
-		if (!has(b, off, 4) || b->len < off + 4)
+		if (!has_field4(b, off))
 			return 0;
 		PUT_LIT(l, ", seq ");
 		put_u64(l, be32(b->p + off));
@@ -149,21 +184,21 @@ static uint32_t put_gre1_fields(struct line *l, const struct bytes *b, uint16_t 
 	uint32_t off = 4;
 
 	if (flags & GRE_KP) {
-		if (!has(b, off, 4) || b->len < off + 4)
+		if (!has_field4(b, off))
 			return 0;
 		PUT_LIT(l, ", call ");
 		put_u64(l, be16(b->p + off + 2));
 		off += 4;
 	}
 	if (flags & GRE_SP) {
-		if (!has(b, off, 4) || b->len < off + 4)
+		if (!has_field4(b, off))
 			return 0;
 		PUT_LIT(l, ", seq ");
 		put_u64(l, be32(b->p + off));
 		off += 4;
 	}
 	if (flags & GRE_AP) {
-		if (!has(b, off, 4) || b->len < off + 4)
+		if (!has_field4(b, off))
 			return 0;
 		PUT_LIT(l, ", ack ");
 		put_u64(l, be32(b->p + off));
@@ -217,20 +252,7 @@ static void put_gre(struct printer *pr, struct line *l, const struct bytes *b)
 	if (ver == 1 || (flags & GRE_RP))
 		return;
 	PUT_LIT(l, ": ");
-	switch (proto) {
-	case SC_ETH_P_IP:
-	case SC_ETH_P_IPV6:
-	case SC_ETH_P_MPLS:
-		put_payload(pr, l, b, off, proto);
-		break;
-	case SC_ETH_P_TEB:
-		put_payload(pr, l, b, off, 0);
-		break;
-	default:
-		PUT_LIT(l, "gre-proto-0x");
-		put_hex(l, proto, 1);
-		break;
-	}
+	put_carried(pr, l, b, off, proto, false, "gre");
 }
 
 /*
@@ -426,22 +448,7 @@ static void put_geneve(struct printer *pr, struct line *l, const struct bytes *b
 		put_ch(l, ']');
 	}
 	PUT_LIT(l, ": ");
-	switch (proto) {
-	case SC_ETH_P_IP:
-	case SC_ETH_P_IPV6:
-	case SC_ETH_P_ARP:
-	case SC_ETH_P_MPLS:
-	case SC_ETH_P_MPLS_MC:
-		put_payload(pr, l, b, 8 + optlen, proto);
-		break;
-	case SC_ETH_P_TEB:
-		put_payload(pr, l, b, 8 + optlen, 0);
-		break;
-	default:
-		PUT_LIT(l, "geneve-proto-0x");
-		put_hex(l, proto, 1);
-		break;
-	}
+	put_carried(pr, l, b, 8 + optlen, proto, true, "geneve");
 }
 
 /*

@@ -11,18 +11,23 @@
 unsigned long checks, failures;
 unsigned long show_fails = 10;
 
-void fail(const char *fmt, ...)
+static void vfail(const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	failures++;
 	if (failures > show_fails)
 		return;
 	printf("FAIL ");
-	va_start(ap, fmt);
 	vprintf(fmt, ap);
-	va_end(ap);
 	printf("\n");
+}
+
+void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(fmt, ap);
+	va_end(ap);
 }
 
 void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -34,14 +39,9 @@ void check(bool ok, const char *fmt, ...)
 	checks++;
 	if (ok)
 		return;
-	failures++;
-	if (failures > show_fails)
-		return;
-	printf("FAIL ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfail(fmt, ap);
 	va_end(ap);
-	printf("\n");
 }
 
 double now(void)

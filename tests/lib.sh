@@ -518,6 +518,47 @@ sc_norm_tcpdump() {
 	sed -E -e 's/^[0-9:.]+ //'
 }
 
+# sc_tcpdump_v PCAP: "tcpdump -n -S -v -r PCAP", one line per packet (the
+# lines it continues a packet on, which start with white space, joined).
+sc_tcpdump_v() {
+	tcpdump -n -S -v -r "$1" 2>/dev/null |
+		awk '/^[ \t]/ { line = line " " $0; next } NR > 1 { print line } { line = $0 } END { print line }'
+}
+
+# sc_expect_v TDV NORM: what sockcap -v prints for each packet, from
+# tcpdump -v's line (sc_tcpdump_v) and the plain one without its
+# timestamp (sc_norm_tcpdump), a line of each per packet: tcpdump -v's IP
+# header in front of the plain line, with an IPv6 fragment's id; an ICMP
+# or ICMPv6 line (its checksum, neighbour discovery's options, a quoted
+# packet) as tcpdump -v prints it, on one line. sockcap has no checksum
+# verdict for an ICMPv6 echo: its record carries no copy of the message.
+sc_expect_v() {
+	paste -d '\n' "$1" "$2" | awk '
+	NR % 2 == 1 { v = $0; next }
+	v ~ /: (\[icmp6 sum ok\] )?ICMP6?[ ,]/ {
+		sub(/^[0-9:.]+ /, "", v)
+		gsub(/[ \t]+/, " ", v)
+		if (v ~ /ICMP6, echo (request|reply)/)
+			sub(/\[icmp6 sum ok\] /, "", v)
+		print v
+		next
+	}
+	{
+		hdr = ""
+		if (match(v, /\(tos 0x[0-9a-f]+, ttl [^)]*\([0-9]+\), length [0-9]+\)/) ||
+		    match(v, /\((class 0x[0-9a-f]+, )?(flowlabel 0x[0-9a-f]+, )?hlim [0-9]+, next-header [^(]*\([0-9]+\) payload length: [0-9]+\)/))
+			hdr = substr(v, RSTART, RLENGTH)
+		line = $0
+		if (hdr != "" && match(line, /^IP6? /))
+			line = substr(line, 1, RLENGTH) hdr " " substr(line, RLENGTH + 1)
+		if (match(v, /frag \(0x[0-9a-f]+:/)) {
+			id = substr(v, RSTART, RLENGTH)
+			sub(/frag \(/, id, line)
+		}
+		print line
+	}'
+}
+
 # Without -e tcpdump shows nothing of an 802.1Q tag; sockcap shows
 # "vlan ID, p PRIO, " in front of the protocol (checked against tcpdump -e).
 sc_strip_vlan() { sed -E 's/^vlan [0-9]+, p [0-9]+, //'; }

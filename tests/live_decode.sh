@@ -79,10 +79,7 @@ frag4() { sed -E 's/: frag offset [0-9]+, (ip-proto-[0-9]+), length [0-9]+$/: \1
 pcap=$SC_TMP/td.pcap
 tcpdump -n -S -r "$pcap" 2>/dev/null | grep -v $'^\t' | sed 's/: $//' >"$SC_TMP/td.txt"
 tcpdump -n -S -e -r "$pcap" 2>/dev/null | grep -v $'^\t' | sed 's/: $//' >"$SC_TMP/tde.txt"
-# -v continues a packet on lines that start with white space
-tcpdump -n -S -v -r "$pcap" 2>/dev/null |
-	awk '/^[ \t]/ { line = line " " $0; next } NR > 1 { print line } { line = $0 } END { print line }' \
-		>"$SC_TMP/tdv.txt"
+sc_tcpdump_v "$pcap" >"$SC_TMP/tdv.txt"
 n_td=$(sc_lines "$SC_TMP/td.txt")
 [ "$n_td" = "$(sc_lines "$SC_TMP/tdv.txt")" ] ||
 	sc_die "tcpdump -v shows $(sc_lines "$SC_TMP/tdv.txt") packets, tcpdump $n_td"
@@ -105,39 +102,13 @@ sc_norm_tcpdump <"$SC_TMP/tde.txt" | awk -v me="$MA" '{
 sc_dir_sockcap <"$SC_TMP/sce.out" | alike | frag4 >"$SC_TMP/sce.cmp"
 sc_same_lines "sockcap -e -i vA vs tcpdump -n -S -e (with directions)" "$SC_TMP/tde.cmp" "$SC_TMP/sce.cmp"
 
-# -v: tcpdump -v's IPv4 header in front of the plain line of the same
-# packet, and the fragment id of an IPv6 fragment header; an ICMP line as
-# tcpdump -v prints it. The IPv6 header is left out (live_veth.sh compares
-# it; one case below checks a fragment's).
-paste -d '\n' "$SC_TMP/tdv.txt" "$SC_TMP/td.norm" | awk '
-	NR % 2 == 1 { v = $0; next }
-	v ~ /: (\[icmp6 sum ok\] )?ICMP6?[ ,]/ {
-		# as tcpdump -v prints it, on one line, without the IPv6 header
-		sub(/^[0-9:.]+ /, "", v)
-		gsub(/[ \t]+/, " ", v)
-		sub(/^IP6 \(.*payload length: [0-9]+\) /, "IP6 ", v)
-		# an echo carries no copy of its message: no checksum verdict
-		if (v ~ /ICMP6, echo (request|reply)/)
-			sub(/\[icmp6 sum ok\] /, "", v)
-		print v
-		next
-	}
-	{
-		line = $0
-		if (match(v, /\(tos 0x[0-9a-f]+, ttl [^)]*\([0-9]+\), length [0-9]+\)/)) {
-			hdr = substr(v, RSTART, RLENGTH)
-			if (match(line, /^IP /))
-				line = "IP " hdr " " substr(line, 4)
-		}
-		if (match(v, /frag \(0x[0-9a-f]+:/)) {
-			id = substr(v, RSTART, RLENGTH)
-			sub(/frag \(/, id, line)
-		}
-		print line
-	}' | alike >"$SC_TMP/tdv.cmp"
-sc_norm_sockcap <"$SC_TMP/scv.out" | alike | untag | frag4 |
-	sed -E 's/^IP6 \((class 0x[0-9a-f]+, )?(flowlabel 0x[0-9a-f]+, )?hlim [0-9]+, next-header [^(]*\([0-9]+\) payload length: [0-9]+\) /IP6 /' \
-		>"$SC_TMP/scv.cmp"
+# -v: as tcpdump -v prints each packet (sc_expect_v), without the IPv6
+# header (live_veth.sh compares it; one case below checks a fragment's).
+noip6() {
+	sed -E 's/^IP6 \((class 0x[0-9a-f]+, )?(flowlabel 0x[0-9a-f]+, )?hlim [0-9]+, next-header [^(]*\([0-9]+\) payload length: [0-9]+\) /IP6 /'
+}
+sc_expect_v "$SC_TMP/tdv.txt" "$SC_TMP/td.norm" | alike | noip6 >"$SC_TMP/tdv.cmp"
+sc_norm_sockcap <"$SC_TMP/scv.out" | alike | untag | frag4 | noip6 >"$SC_TMP/scv.cmp"
 sc_same_lines "sockcap -v -i vA vs tcpdump -n -S -v (IP header fields)" "$SC_TMP/tdv.cmp" "$SC_TMP/scv.cmp"
 
 # ---------------------------------------------------------------- expected

@@ -18,24 +18,11 @@ sc_need_cmd sysctl procps
 sc_need_cmd timeout coreutils
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
+. "$srcdir/tests/lib_owners.sh"
 
-OWN=$srcdir/tests/owners.py
-own() { "$SC_PYTHON" "$OWN" "$@"; }
-in_a() { ip netns exec "$A" timeout 60 "$SC_PYTHON" "$OWN" "$@"; }
 GO=$SC_TMP/go
 
 sc_pair_link
-
-# score NAME OWNFILE [--none PORT] [--need PORT]: the lines of sockcap NAME
-score() {
-	local name=$1 file=$2 res
-	shift 2
-	res=$(own score "$file" "$SC_TMP/$name.out" "$@")
-	local rc=$?
-	sc_log "$name: $(tail -n 1 <<<"$res")"
-	[ "$rc" -eq 0 ] || sc_fail "$name: misattributed lines:"$'\n'"$(head -n 20 <<<"$res")"
-	ATTRIBUTED=$(sed -n -E 's/.* attributed ([0-9]+) .*/\1/p' <<<"$res" | tail -n 1)
-}
 
 # ------------------------------------------------ before the captures
 sc_start tsrv "$B" "out:^ready" "$SC_PYTHON" "$OWN" tserve srv-tcp 40100
@@ -55,16 +42,7 @@ in_a tcp cl-tcp 40100 "${hosts[@]}" >"$SC_TMP/cl-tcp.out" &&
 	in_a udpc cl-udpc 40101 "${hosts[@]}" >"$SC_TMP/cl-udpc.out" &&
 	in_a closed cl-closed 40999 198.18.0.2 >"$SC_TMP/cl-closed.out" ||
 	sc_die "client traffic failed"
-# the marker: the last packet both captures see
-in_a udp cl-mark 40101 198.18.0.2 >"$SC_TMP/cl-mark.out" || sc_die "marker failed"
-mport=$(awk '{ print $3 }' "$SC_TMP/cl-mark.out")
-for n in ca cb; do
-	sc_wait_for "$n to see the marker's reply" 60 \
-		sc_grep_q "198\\.18\\.0\\.2\\.40101 > 198\\.18\\.0\\.1\\.$mport: UDP" "$SC_TMP/$n.out"
-	sc_stop "$n" INT
-	sc_check_eq "$n: exit status" 0 "$SC_RC"
-	sc_check_stderr "$n" "$SC_TMP/$n.err"
-done
+owners_stop ca cb
 
 # ------------------------------------------------ scores
 cat "$SC_TMP"/hold.out "$SC_TMP"/hold6.out "$SC_TMP"/cl-*.out >"$SC_TMP/a.own"

@@ -22,28 +22,14 @@ sc_need_cmd sysctl procps
 sc_need_cmd timeout coreutils
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
+. "$srcdir/tests/lib_owners.sh"
 
-OWN=$srcdir/tests/owners.py
-own() { "$SC_PYTHON" "$OWN" "$@"; }
-in_a() { ip netns exec "$A" timeout 60 "$SC_PYTHON" "$OWN" "$@"; }
-in_b() { ip netns exec "$B" timeout 60 "$SC_PYTHON" "$OWN" "$@"; }
 DONE=$SC_TMP/done
 
 sc_pair_link
 # TIME_WAIT must outlive the late packets: not ended by the reset that B's
 # listener sends to the kernel's answer (RFC 1337)
 ip netns exec "$A" sysctl -q -w net.ipv4.tcp_rfc1337=1 || sc_die "cannot set tcp_rfc1337"
-
-# score NAME OWNFILE [--none PORT] [--need PORT]: the lines of sockcap NAME
-score() {
-	local name=$1 file=$2 res
-	shift 2
-	res=$(own score "$file" "$SC_TMP/$name.out" "$@")
-	local rc=$?
-	sc_log "$name: $(tail -n 1 <<<"$res")"
-	[ "$rc" -eq 0 ] || sc_fail "$name: misattributed lines:"$'\n'"$(head -n 20 <<<"$res")"
-	ATTRIBUTED=$(sed -n -E 's/.* attributed ([0-9]+) .*/\1/p' <<<"$res" | tail -n 1)
-}
 
 # lines NAME ERE: how many lines of sockcap NAME match
 lines() { grep -c -E -e "$2" "$SC_TMP/$1.out"; }
@@ -90,16 +76,7 @@ done
 touch "$DONE"
 sc_wait pf || sc_fail "the pre-fork server did not finish"
 
-# the marker: the last packet both captures see
-in_a udp cl-mark 40101 198.18.0.2 >"$SC_TMP/cl-mark.out" || sc_die "marker failed"
-mport=$(awk '{ print $3 }' "$SC_TMP/cl-mark.out")
-for n in ca cb; do
-	sc_wait_for "$n to see the marker's reply" 60 \
-		sc_grep_q "198\\.18\\.0\\.2\\.40101 > 198\\.18\\.0\\.1\\.$mport: UDP" "$SC_TMP/$n.out"
-	sc_stop "$n" INT
-	sc_check_eq "$n: exit status" 0 "$SC_RC"
-	sc_check_stderr "$n" "$SC_TMP/$n.err"
-done
+owners_stop ca cb
 
 # ------------------------------------------------ scores
 cat "$SC_TMP"/cl-*.out >"$SC_TMP/a.own"

@@ -90,10 +90,7 @@ sc_tcpdump_stop td
 pcap=$SC_TMP/td.pcap
 tcpdump -n -S -r "$pcap" 2>/dev/null >"$SC_TMP/td.txt"
 tcpdump -n -S -e -r "$pcap" 2>/dev/null >"$SC_TMP/tde.txt"
-# -v continues a packet on lines that start with white space
-tcpdump -n -S -v -r "$pcap" 2>/dev/null |
-	awk '/^[ \t]/ { line = line " " $0; next } NR > 1 { print line } { line = $0 } END { print line }' \
-		>"$SC_TMP/tdv.txt"
+sc_tcpdump_v "$pcap" >"$SC_TMP/tdv.txt"
 n_td=$(sc_lines "$SC_TMP/td.txt")
 [ "$n_td" = "$(sc_lines "$SC_TMP/tdv.txt")" ] ||
 	sc_die "tcpdump -v shows $(sc_lines "$SC_TMP/tdv.txt") packets, tcpdump $n_td"
@@ -118,30 +115,8 @@ sc_norm_tcpdump <"$SC_TMP/tde.txt" | awk -v me="$MA" '{
 sc_dir_sockcap <"$SC_TMP/sce.out" | sc_drop_background >"$SC_TMP/sce.cmp"
 sc_same_lines "sockcap -e -i vA vs tcpdump -n -S -e (with directions)" "$SC_TMP/tde.cmp" "$SC_TMP/sce.cmp"
 
-# -v: tcpdump -v's IP header in front of the plain line of the same
-# packet; an ICMP or ICMPv6 line (its checksum, neighbour discovery's
-# options) as tcpdump -v prints it, on one line.
-paste -d '\n' "$SC_TMP/tdv.txt" "$SC_TMP/td.norm" | awk '
-	NR % 2 == 1 { v = $0; next }
-	v ~ /: (\[icmp6 sum ok\] )?ICMP6?[ ,]/ {
-		sub(/^[0-9:.]+ /, "", v)
-		gsub(/[ \t]+/, " ", v)
-		# an echo carries no copy of its message: no checksum verdict
-		if (v ~ /ICMP6, echo (request|reply)/)
-			sub(/\[icmp6 sum ok\] /, "", v)
-		print v
-		next
-	}
-	{
-		hdr = ""
-		if (match(v, /\(tos 0x[0-9a-f]+, ttl [^)]*\([0-9]+\), length [0-9]+\)/) ||
-		    match(v, /\((class 0x[0-9a-f]+, )?(flowlabel 0x[0-9a-f]+, )?hlim [0-9]+, next-header [^(]*\([0-9]+\) payload length: [0-9]+\)/))
-			hdr = substr(v, RSTART, RLENGTH)
-		line = $0
-		if (hdr != "" && match(line, /^IP6? /))
-			line = substr(line, 1, RLENGTH) hdr " " substr(line, RLENGTH + 1)
-		print line
-	}' | sc_drop_background >"$SC_TMP/tdv.cmp"
+# -v: as tcpdump -v prints each packet (sc_expect_v)
+sc_expect_v "$SC_TMP/tdv.txt" "$SC_TMP/td.norm" | sc_drop_background >"$SC_TMP/tdv.cmp"
 sc_norm_sockcap <"$SC_TMP/scv.out" | sc_strip_vlan |
 	sc_drop_background >"$SC_TMP/scv.cmp"
 sc_same_lines "sockcap -v -i vA vs tcpdump -n -S -v (IP header fields)" "$SC_TMP/tdv.cmp" "$SC_TMP/scv.cmp"

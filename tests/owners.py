@@ -75,13 +75,19 @@ def family(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def tserve(port):
+def listener(port, backlog):
+    """a TCP listener on [::] (IPv4 too) that says it owns its port"""
     s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     s.bind(("::", port))
-    s.listen(64)
+    s.listen(backlog)
     own("tcp", s)
+    return s
+
+
+def tserve(port):
+    s = listener(port, 64)
     print("ready", flush=True)
     for _ in range(1000):
         c, _ = s.accept()
@@ -176,12 +182,7 @@ def twclient(port, host, dport):
 
 
 def listen(port):
-    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    s.bind(("::", port))
-    s.listen(8)
-    own("tcp", s)
+    s = listener(port, 8)
     print("ready", flush=True)
     time.sleep(TIMEOUT * 3)
 
@@ -250,12 +251,7 @@ def child(s, port, name, parent, pname, done):
 
 
 def prefork(port, n, done):
-    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    s.bind(("::", port))
-    s.listen(64)
-    own("tcp", s)
+    s = listener(port, 64)
     parent, pname, kids = os.getpid(), NAME, []
     for i in range(n):
         pid = os.fork()
