@@ -46,6 +46,37 @@ struct {
 	__type(value, __u8);
 } sc_local SEC(".maps");
 
+/* The process filters' sets (SC_PM_* in owners.h), filled by user space. */
+const volatile __u8 proc_match = 0; /* SC_PM_*: the sets in force */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SC_WANT_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sc_want_pid SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SC_WANT_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sc_want_uid SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SC_WANT_MAX);
+	__type(key, char[16]);
+	__type(value, __u8);
+} sc_want_comm SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SC_WANT_CGROUPS);
+	__type(key, __u64);
+	__type(value, __u8);
+} sc_want_cgroup SEC(".maps");
+
 static __always_inline void sc_key_addr(__u32 *to, const __u8 *from, int v6)
 {
 	const __u32 *a = (const __u32 *)from;
@@ -153,6 +184,28 @@ static __always_inline void sc_owners(struct sc_record *r, int loopback)
 	/* on loopback the sender's end is this namespace's too */
 	if (loopback && !out)
 		sc_owner_of(r, 1, &r->peer);
+}
+
+/* Is p a process in every set in force? (Not when it is not known.) */
+static __noinline int sc_proc_is(const struct sc_proc *p)
+{
+	if (!p->pid)
+		return 0;
+	if ((proc_match & SC_PM_PID) && !bpf_map_lookup_elem(&sc_want_pid, &p->pid))
+		return 0;
+	if ((proc_match & SC_PM_UID) && !bpf_map_lookup_elem(&sc_want_uid, &p->uid))
+		return 0;
+	if ((proc_match & SC_PM_COMM) && !bpf_map_lookup_elem(&sc_want_comm, p->comm))
+		return 0;
+	if ((proc_match & SC_PM_CGROUP) && !bpf_map_lookup_elem(&sc_want_cgroup, &p->cgroup))
+		return 0;
+	return 1;
+}
+
+/* Either end of r, on loopback the sender as well as the receiver. */
+static __always_inline int sc_proc_wanted(const struct sc_record *r)
+{
+	return sc_proc_is(&r->owner) || sc_proc_is(&r->peer);
 }
 
 #endif /* SOCKCAP_OWNER_LOOKUP_H */

@@ -85,6 +85,19 @@ enum sc_owner_count {
 	SC_OC_MAX,
 };
 
+/*
+ * The process filters (--pid, --uid, --comm, --cgroup): which kinds are in
+ * force (the filter's proc_match), each a set of wanted values in a map of
+ * its own. A packet is taken when one of its ends is a process that is in
+ * every set in force.
+ */
+#define SC_PM_PID	0x1
+#define SC_PM_UID	0x2
+#define SC_PM_COMM	0x4
+#define SC_PM_CGROUP	0x8
+#define SC_WANT_MAX	64   /* pids, uids, names */
+#define SC_WANT_CGROUPS 4096 /* a cgroup and those below it */
+
 _Static_assert(sizeof(struct sc_proc) == 32, "sc_proc layout changed");
 _Static_assert(sizeof(struct sc_conn_key) == 48, "sc_conn_key layout changed");
 

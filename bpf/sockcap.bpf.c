@@ -76,45 +76,23 @@ int sockcap_entry(struct __sk_buff *skb)
 }
 
 /*
- * The filter's body, in two programs: with process attribution and
- * without. Without CAP_PERFMON the 6.1 verifier also walks branches that
- * can never be taken (as speculative paths), so attribution switched off
- * by a flag would still have to verify, with maps that were never made;
- * user space loads one of the two instead (capture.c).
+ * Waking the reader costs about a microsecond, so records go in silently
+ * and the reader polls with a short timeout; only when the ring fills past
+ * the watermark is it woken early. Checking the fill level every few
+ * records bounds the wakeups to one per wakeup_check_mask + 1 packets per
+ * CPU while the reader is behind.
  */
-static __always_inline int sc_filter(struct __sk_buff *skb, const int with_owners)
+static __always_inline __u64 sc_wakeup(struct sc_counters *c)
 {
-	struct sc_skb ctx = { .skb = skb,
-			      .start = net_start ? BPF_HDR_START_NET : BPF_HDR_START_MAC };
-	struct sc_counters *c;
-	struct sc_record *r;
-	__u32 zero = 0;
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	if ((c->recorded & wakeup_check_mask) == 0 &&
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
 
-	/*
-	 * Loopback hands every packet to packet taps twice: once leaving
-	 * (PACKET_OUTGOING) and once arriving. Keep the arrival only, as
-	 * libpcap does.
-	 */
-	if (skb->pkt_type == PACKET_OUTGOING && skb->ifindex == lo_ifindex)
-		return 0;
-	/* -Q: what another direction brings is not counted at all */
-	if (direction != SC_DIR_INOUT &&
-	    (skb->pkt_type == PACKET_OUTGOING) != (direction == SC_DIR_OUT))
-		return 0;
-
-	c = bpf_map_lookup_elem(&counters, &zero);
-	if (!c)
-		return 0;
-	c->seen++;
-	if (!records)
-		return snaplen;
-
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	if (!r) {
-		c->lost++;
-		return snaplen;
-	}
+/* The capture side's fields of a record: everything sc_parse() does not set. */
+static __always_inline void sc_meta(struct __sk_buff *skb, struct sc_record *r)
+{
 	r->version = SC_RECORD_VERSION;
 	r->pkttype = skb->pkt_type;
 	r->flags = 0;
@@ -129,23 +107,70 @@ static __always_inline int sc_filter(struct __sk_buff *skb, const int with_owner
 		r->vlan_proto = sc_ntohs((__u16)skb->vlan_proto);
 		r->flags = SC_F_VLAN_OOB;
 	}
+}
+
+static __always_inline void sc_parse_skb(struct __sk_buff *skb, struct sc_record *r)
+{
+	struct sc_skb ctx = { .skb = skb,
+			      .start = net_start ? BPF_HDR_START_NET : BPF_HDR_START_MAC };
+
 	if (net_start)
 		sc_parse_net(&ctx, sc_ntohs((__u16)skb->protocol), r);
 	else
 		sc_parse(&ctx, r);
-	if (with_owners)
-		sc_owners(r, skb->ifindex == lo_ifindex);
+}
+
+/*
+ * What every build of the filter does first: the packets it never looks at.
+ * The counters, or NULL for a packet to leave alone.
+ */
+static __always_inline struct sc_counters *sc_enter(struct __sk_buff *skb)
+{
+	__u32 zero = 0;
 
 	/*
-	 * Waking the reader costs about a microsecond, so records go in
-	 * silently and the reader polls with a short timeout; only when the
-	 * ring fills past the watermark is it woken early. Checking the fill
-	 * level every few records bounds the wakeups to one per
-	 * wakeup_check_mask + 1 packets per CPU while the reader is behind.
+	 * Loopback hands every packet to packet taps twice: once leaving
+	 * (PACKET_OUTGOING) and once arriving. Keep the arrival only, as
+	 * libpcap does.
 	 */
-	if ((c->recorded & wakeup_check_mask) == 0 &&
-	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
+	if (skb->pkt_type == PACKET_OUTGOING && skb->ifindex == lo_ifindex)
+		return NULL;
+	/* -Q: what another direction brings is not counted at all */
+	if (direction != SC_DIR_INOUT &&
+	    (skb->pkt_type == PACKET_OUTGOING) != (direction == SC_DIR_OUT))
+		return NULL;
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+/*
+ * The filter's body, in two programs: with process attribution and
+ * without. Without CAP_PERFMON the 6.1 verifier also walks branches that
+ * can never be taken (as speculative paths), so attribution switched off
+ * by a flag would still have to verify, with maps that were never made;
+ * user space loads one of the two instead (capture.c).
+ */
+static __always_inline int sc_filter(struct __sk_buff *skb, const int with_owners)
+{
+	struct sc_counters *c = sc_enter(skb);
+	struct sc_record *r;
+	__u64 flags;
+
+	if (!c)
+		return 0;
+	c->seen++;
+	if (!records)
+		return snaplen;
+
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		c->lost++;
+		return snaplen;
+	}
+	sc_meta(skb, r);
+	sc_parse_skb(skb, r);
+	if (with_owners)
+		sc_owners(r, skb->ifindex == lo_ifindex);
+	flags = sc_wakeup(c);
 	c->recorded++;
 	bpf_ringbuf_submit(r, flags);
 	return snaplen;
@@ -161,6 +186,79 @@ SEC("socket")
 int sockcap_filter_owners(struct __sk_buff *skb)
 {
 	return sc_filter(skb, 1);
+}
+
+/*
+ * The third build, for the process filters and for packets that go to a
+ * file with their owner: the record is made in a per-CPU scratch buffer,
+ * so a packet of another process costs no ring space and no copy, and the
+ * packet's bytes can follow the record in one ring entry.
+ */
+const volatile __u32 carry = 0; /* bytes of each packet to carry; 0: none */
+
+struct sc_carried {
+	struct sc_record r;
+	__u8 data[SC_CARRY_MAX];
+};
+
+/*
+ * Indexed by CPU: a per-CPU array's values are limited to 32 KiB. A socket
+ * filter runs with bottom halves off, so nothing else on this CPU uses the
+ * slot meanwhile.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* the number of CPUs, set by user space */
+	__type(key, __u32);
+	__type(value, struct sc_carried);
+} scratch SEC(".maps");
+
+SEC("socket")
+int sockcap_filter_select(struct __sk_buff *skb)
+{
+	struct sc_counters *c = sc_enter(skb);
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct sc_carried *s;
+	__u32 size = sizeof(s->r), n;
+
+	if (!c)
+		return 0;
+	s = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!s)
+		return 0;
+	sc_meta(skb, &s->r);
+	sc_parse_skb(skb, &s->r);
+	/* a cooked header names the sender's MAC address (see carried() in main.c) */
+	if (net_start && carry &&
+	    bpf_skb_load_bytes_relative(skb, 6, s->r.mac_src, 6, BPF_HDR_START_MAC))
+		__builtin_memset(s->r.mac_src, 0, 6);
+	sc_owners(&s->r, skb->ifindex == lo_ifindex);
+	if (proc_match && !sc_proc_wanted(&s->r)) {
+		c->unwanted++;
+		return 0;
+	}
+	c->seen++;
+	if (!records)
+		return snaplen;
+	if (carry) {
+		/*
+		 * From skb->data, as a packet socket's ring gets it: the MAC
+		 * header, or the network header on a SOCK_DGRAM socket. The
+		 * 6.1 verifier learns no lower bound from n != 0: the length
+		 * is bounded by arithmetic, 1 to SC_CARRY_MAX.
+		 */
+		n = skb->len < carry ? skb->len : carry;
+		if (n) {
+			n = ((n - 1) & (SC_CARRY_MAX - 1)) + 1;
+			if (bpf_skb_load_bytes(skb, 0, s->data, n) == 0)
+				size += n;
+		}
+	}
+	if (bpf_ringbuf_output(&events, s, size, sc_wakeup(c)))
+		c->lost++;
+	else
+		c->recorded++;
+	return snaplen; /* 0 when the packet is carried */
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -186,7 +186,16 @@ struct sc_counters {
 	__u64 recorded;	 /* records submitted to the ring */
 	__u64 lost;	 /* ring full: no record */
 	__u64 sock_seen; /* with an expression: packets it looked at */
+	__u64 unwanted;	 /* of another process than --pid/--uid/--comm/--cgroup name */
 };
+
+/*
+ * A record that carries its packet (process comments in pcapng files):
+ * the record, then up to SC_CARRY_MAX bytes of the frame, in one ring
+ * entry, so that the packet and its owner cannot be mismatched. The entry's
+ * size says how many bytes came.
+ */
+#define SC_CARRY_MAX 65536 /* a power of two: see sc_filter_select() */
 
 #ifndef __bpf__
 /*

@@ -51,6 +51,7 @@
 #define NG_BOM 0x1a2b3c4du
 
 #define OPT_END	       0
+#define OPT_COMMENT    1
 #define OPT_IF_NAME    2
 #define OPT_IF_TSRESOL 9
 #define OPT_IF_TSOFF   14
@@ -382,17 +383,24 @@ static int ng_idb(struct pf_reader *r, const uint8_t *b, size_t n)
 	return 0;
 }
 
-/* epb_flags / pack_flags among the options from at to end. */
-static int ng_flags(struct pf_reader *r, const uint8_t *at, const uint8_t *end, uint32_t *flags)
+/* epb_flags / pack_flags and the first opt_comment among the options from at to end. */
+static int ng_flags(struct pf_reader *r, const uint8_t *at, const uint8_t *end, struct pf_packet *p)
 {
 	const uint8_t *val = NULL;
 	uint16_t code, olen;
 	int rc;
 
-	*flags = 0;
-	while ((rc = ng_opt(r, &at, end, &code, &olen, &val)) > 0)
+	p->flags = 0;
+	p->comment = NULL;
+	p->comment_len = 0;
+	while ((rc = ng_opt(r, &at, end, &code, &olen, &val)) > 0) {
 		if (code == OPT_EPB_FLAGS && olen == 4)
-			*flags = rd32(r, val);
+			p->flags = rd32(r, val);
+		if (code == OPT_COMMENT && !p->comment) {
+			p->comment = (const char *)val;
+			p->comment_len = olen;
+		}
+	}
 	return rc;
 }
 
@@ -424,7 +432,7 @@ static int ng_epb(struct pf_reader *r, uint32_t type, const uint8_t *b, size_t n
 	if (caplen > n - 20)
 		return fail(r, -EINVAL, "captured length %u exceeds its block (%zu bytes of data)",
 			    caplen, n - 20);
-	rc = ng_flags(r, b + 20 + pad4(caplen), b + n, &p->flags);
+	rc = ng_flags(r, b + 20 + pad4(caplen), b + n, p);
 	if (rc < 0)
 		return rc;
 	p->ts_ns = to_ns((uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8), r->ifs[iface].units,
@@ -545,6 +553,8 @@ int pf_read_packet(struct pf_reader *r, struct pf_packet *p)
 		return r->err;
 	if (!r->f)
 		return fail(r, -EINVAL, "reader not open");
+	p->comment = NULL;
+	p->comment_len = 0;
 	rc = r->fmt == PF_PCAPNG ? ng_next(r, p) : pcap_next(r, p);
 	if (rc > 0) {
 		/* a wire length below the captured one is nonsense: trust the data */

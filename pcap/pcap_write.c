@@ -33,6 +33,7 @@
 
 /* option codes (3.5, 4.1, 4.2, 4.3, 4.6) */
 #define OPT_END		     0
+#define OPT_COMMENT	     1
 #define OPT_SHB_HARDWARE     2
 #define OPT_SHB_OS	     3
 #define OPT_SHB_USERAPPL     4
@@ -416,7 +417,7 @@ uint64_t pf_writer_size(const struct pf_writer *w)
 static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p, uint8_t *hdr,
 			   size_t *hdr_len, uint8_t *tail, size_t *tail_len)
 {
-	size_t total, at;
+	size_t total, at, opts, clen;
 
 	if (w->fmt != PF_PCAPNG) {
 		uint32_t sub = (uint32_t)(p->ts_ns % 1000000000u);
@@ -431,8 +432,13 @@ static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p,
 		return PCAP_REC_HDR + (size_t)p->caplen;
 	}
 
-	/* Enhanced Packet Block (4.3); epb_flags (4.3.1) only when known. */
-	total = NG_EPB_HDR + pad4(p->caplen) + (p->flags ? 12 : 0) + 4;
+	/*
+	 * Enhanced Packet Block (4.3); epb_flags (4.3.1) only when known, and
+	 * opt_comment (3.5) when there is one.
+	 */
+	clen = p->comment ? (p->comment_len < PF_COMMENT_MAX ? p->comment_len : PF_COMMENT_MAX) : 0;
+	opts = (p->flags ? 8 : 0) + (clen ? 4 + pad4(clen) : 0);
+	total = NG_EPB_HDR + pad4(p->caplen) + (opts ? opts + 4 : 0) + 4;
 	block_start(hdr, NG_EPB, total);
 	put32(hdr + 8, p->iface);
 	put32(hdr + 12, (uint32_t)(p->ts_ns >> 32));
@@ -447,8 +453,13 @@ static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p,
 		put16(tail + at, OPT_EPB_FLAGS);
 		put16(tail + at + 2, 4);
 		put32(tail + at + 4, p->flags);
-		put32(tail + at + 8, OPT_END);
-		at += 12;
+		at += 8;
+	}
+	if (clen)
+		at += put_opt(tail + at, OPT_COMMENT, p->comment, clen);
+	if (opts) {
+		put32(tail + at, OPT_END);
+		at += 4;
 	}
 	put32(tail + at, (uint32_t)total);
 	*tail_len = at + 4;
@@ -457,7 +468,7 @@ static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p,
 
 int pf_write_packet(struct pf_writer *w, const struct pf_packet *p)
 {
-	uint8_t hdr[NG_EPB_HDR], tail[3 + 12 + 4];
+	uint8_t hdr[NG_EPB_HDR], tail[3 + 8 + 4 + PF_COMMENT_MAX + 4 + 4];
 	size_t hdr_len, tail_len, total, done;
 	struct iovec iov[3];
 	uint8_t *b;

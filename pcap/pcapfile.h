@@ -54,7 +54,16 @@ struct pf_packet {
 	uint32_t iface;	 /* index into the interfaces of the section */
 	uint32_t flags;	 /* epb_flags (pcapng); 0 when unknown */
 	const uint8_t *data;
+	/*
+	 * opt_comment (pcapng; a pcap file has none): comment_len bytes of
+	 * UTF-8 text, not NUL-terminated; NULL: none. The writer keeps at
+	 * most PF_COMMENT_MAX bytes; the reader gives the first comment.
+	 */
+	const char *comment;
+	uint32_t comment_len;
 };
+
+#define PF_COMMENT_MAX 1024
 
 /* Interface statistics (pcapng ISB). */
 struct pf_ifstats {

@@ -33,7 +33,8 @@ static int on_ring_record(void *ctx, void *data, size_t size)
 		c->bad_records++;
 		return 0;
 	}
-	return c->on_record(c->arg, r);
+	return c->on_record(c->arg, r, (const uint8_t *)data + sizeof(*r),
+			    (uint32_t)(size - sizeof(*r)));
 }
 
 /* The link of an interface by its hardware type (SIOCGIFHWADDR). */
@@ -179,13 +180,6 @@ static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *o
 	};
 	int err;
 
-	/* one of the filter's two builds: see sc_filter() */
-	err = bpf_program__set_autoload(
-		ow ? skel->progs.sockcap_filter : skel->progs.sockcap_filter_owners, false);
-	if (err) {
-		sc_err("choosing the filter: %s", strerror(-err));
-		return err;
-	}
 	skel->rodata->owners_netns = ow ? ow->netns : 0;
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		err = ow ? bpf_map__reuse_fd(m[i].map, m[i].fd)
@@ -196,6 +190,75 @@ static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *o
 		}
 	}
 	return 0;
+}
+
+/* Does the capture need the filter's third build, sockcap_filter_select? */
+static bool selecting(const struct capture_opts *o)
+{
+	return o->owners && ((o->procs && o->procs->match) || (o->carry && o->records));
+}
+
+/*
+ * Load one of the filter's three builds (see sc_filter()) and create the
+ * maps it uses only: without CAP_PERFMON the 6.1 verifier would walk the
+ * others' code too, with maps that do not exist.
+ */
+static int choose_filter(struct sockcap_bpf *skel, const struct capture_opts *o)
+{
+	struct bpf_program *progs[] = { skel->progs.sockcap_filter,
+					skel->progs.sockcap_filter_owners,
+					skel->progs.sockcap_filter_select };
+	struct bpf_map *select_maps[] = { skel->maps.scratch, skel->maps.sc_want_pid,
+					  skel->maps.sc_want_uid, skel->maps.sc_want_comm,
+					  skel->maps.sc_want_cgroup };
+	unsigned int use = selecting(o) ? 2 : o->owners ? 1 : 0;
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+
+	for (unsigned int i = 0; i < 3 && !err; i++)
+		err = bpf_program__set_autoload(progs[i], i == use);
+	for (size_t i = 0; i < sizeof(select_maps) / sizeof(select_maps[0]) && !err; i++)
+		err = bpf_map__set_autocreate(select_maps[i], use == 2);
+	if (!err && use == 2)
+		err = ncpu < 0 ? ncpu : bpf_map__set_max_entries(skel->maps.scratch, ncpu);
+	if (err) {
+		sc_err("choosing the filter: %s", strerror(-err));
+		return err;
+	}
+	if (use == 2) {
+		skel->rodata->proc_match = o->procs ? o->procs->match : 0;
+		skel->rodata->carry = o->records ? o->carry : 0;
+	}
+	return share_owners(skel, o->owners);
+}
+
+static int want(struct bpf_map *map, const void *keys, size_t key_size, unsigned int n)
+{
+	__u8 one = 1;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (bpf_map__update_elem(map, (const char *)keys + i * key_size, key_size, &one,
+					 sizeof(one), BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+/* Fill the process filters' sets, before the filter is attached. */
+static int fill_procs(struct sockcap_bpf *skel, const struct capture_procs *p)
+{
+	int err;
+
+	if (!p || !p->match)
+		return 0;
+	err = want(skel->maps.sc_want_pid, p->pids, sizeof(*p->pids), p->npids);
+	if (!err)
+		err = want(skel->maps.sc_want_uid, p->uids, sizeof(*p->uids), p->nuids);
+	if (!err)
+		err = want(skel->maps.sc_want_comm, p->comms, sizeof(*p->comms), p->ncomms);
+	if (!err)
+		err = want(skel->maps.sc_want_cgroup, p->cgroups, sizeof(*p->cgroups), p->ncgroups);
+	if (err)
+		sc_err("setting the process filters: %s", strerror(-err));
+	return err;
 }
 
 /*
@@ -233,6 +296,20 @@ static int attach_expression(struct capture *c, const struct capture_opts *o, in
 	return 0;
 }
 
+/* Put prog_fd behind sockcap_entry (slot SC_SLOT_EXPR). */
+static int chain_entry(struct capture *c, int prog_fd)
+{
+	__u32 slot = SC_SLOT_EXPR;
+
+	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.next), &slot, &prog_fd, BPF_ANY) < 0) {
+		int err = -errno;
+
+		sc_err("chaining BPF programs: %s", strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
 /*
  * Attach *prog_fd to sock. The socket's option memory (net.core.optmem_max)
  * pays for the program: an expression too large for it is attached behind
@@ -240,7 +317,6 @@ static int attach_expression(struct capture *c, const struct capture_opts *o, in
  */
 static int attach_prog(struct capture *c, int sock, int *prog_fd)
 {
-	__u32 slot = SC_SLOT_EXPR;
 	int entry_fd, err;
 
 	if (setsockopt(sock, SOL_SOCKET, SO_ATTACH_BPF, prog_fd, sizeof(*prog_fd)) == 0)
@@ -248,12 +324,9 @@ static int attach_prog(struct capture *c, int sock, int *prog_fd)
 	err = errno;
 	if (err == ENOMEM && *prog_fd == c->match_fd) {
 		entry_fd = bpf_program__fd(c->skel->progs.sockcap_entry);
-		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.next), &slot, &c->match_fd,
-					BPF_ANY) < 0) {
-			err = errno;
-			sc_err("chaining BPF programs: %s", strerror(err));
-			return -err;
-		}
+		err = chain_entry(c, c->match_fd);
+		if (err)
+			return err;
 		if (setsockopt(sock, SOL_SOCKET, SO_ATTACH_BPF, &entry_fd, sizeof(entry_fd)) == 0) {
 			*prog_fd = entry_fd;
 			return 0;
@@ -387,7 +460,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		sc_err("ring buffer size %zu: %s", o->ring_bytes, strerror(-err));
 		goto fail;
 	}
-	err = share_owners(c->skel, o->owners);
+	err = choose_filter(c->skel, o);
 	if (err)
 		goto fail;
 	err = sockcap_bpf__load(c->skel);
@@ -395,6 +468,9 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		sc_err("loading BPF program: %s (--debug shows the kernel's log)", strerror(-err));
 		goto fail;
 	}
+	err = fill_procs(c->skel, o->procs);
+	if (err)
+		goto fail;
 
 	if (o->records) {
 		c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ring_record, c,
@@ -406,13 +482,23 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		}
 	}
 
-	prog_fd = bpf_program__fd(o->owners ? c->skel->progs.sockcap_filter_owners
-					    : c->skel->progs.sockcap_filter);
+	prog_fd = bpf_program__fd(selecting(o) ? c->skel->progs.sockcap_filter_select
+				  : o->owners  ? c->skel->progs.sockcap_filter_owners
+					       : c->skel->progs.sockcap_filter);
 	if (o->match) {
 		err = attach_expression(c, o, prog_fd);
 		if (err < 0)
 			goto fail;
 		prog_fd = c->match_fd;
+	} else if (selecting(o)) {
+		/*
+		 * Too large for the socket's option memory: attached behind
+		 * sockcap_entry, whose tail calls are not charged to it.
+		 */
+		err = chain_entry(c, prog_fd);
+		if (err < 0)
+			goto fail;
+		prog_fd = bpf_program__fd(c->skel->progs.sockcap_entry);
 	}
 	for (unsigned int i = 0; i < c->nifs; i++) {
 		err = open_socket(c, o, &c->ifs[i], &prog_fd);
@@ -633,8 +719,38 @@ int capture_read_counters(const struct bpf_map *counters, struct sc_counters *ou
 		out->recorded += per[i].recorded;
 		out->lost += per[i].lost;
 		out->sock_seen += per[i].sock_seen;
+		out->unwanted += per[i].unwanted;
 	}
 	return 0;
+}
+
+unsigned int capture_iface_of(const struct capture *c, uint32_t ifindex)
+{
+	for (unsigned int i = 0; i < c->nifs; i++)
+		if ((uint32_t)c->ifs[i].ifindex == ifindex)
+			return i;
+	return 0; /* -i any: the one socket */
+}
+
+unsigned int capture_hatype(struct capture *c, uint32_t ifindex)
+{
+	char name[IF_NAMESIZE];
+	unsigned int type = ARPHRD_VOID;
+	int fd;
+
+	if (ifindex == c->hatype_ifindex)
+		return c->hatype;
+	if (!if_indextoname(ifindex, name))
+		return type;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		if (hw_type(fd, name, &type))
+			type = ARPHRD_VOID;
+		close(fd);
+	}
+	c->hatype_ifindex = ifindex;
+	c->hatype = type;
+	return type;
 }
 
 int capture_counters(struct capture *c, struct sc_counters *out)

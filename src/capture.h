@@ -76,6 +76,18 @@ struct capture_owners {
 	uint64_t netns; /* the capture's network namespace, its cookie */
 };
 
+/*
+ * The process filters: a packet is taken when one of its ends is a
+ * process in every set in force (match: SC_PM_* bits, bpf/owners.h).
+ */
+struct capture_procs {
+	uint8_t match;
+	const uint32_t *pids, *uids;
+	const char (*comms)[16]; /* zero-padded */
+	const uint64_t *cgroups;
+	unsigned int npids, nuids, ncomms, ncgroups;
+};
+
 struct capture_opts {
 	const char *const *ifnames;
 	unsigned int nifs;
@@ -95,8 +107,20 @@ struct capture_opts {
 	unsigned int match_len;
 	/* process attribution: look each packet up in these; NULL: none */
 	const struct capture_owners *owners;
-	/* called for each record or packet from capture_poll(); 0 or -errno */
-	int (*on_record)(void *arg, const struct sc_record *r);
+	/* with owners: the process filters; NULL or match 0: none */
+	const struct capture_procs *procs;
+	/*
+	 * With owners and records: each record carries up to this many bytes
+	 * of its packet (a file whose packets name their owner), and none go
+	 * through a packet ring; 0: none. At most SC_CARRY_MAX.
+	 */
+	uint32_t carry;
+	/*
+	 * Called for each record or packet from capture_poll(); 0 or -errno.
+	 * A record carries caplen bytes of its packet at data (none: 0).
+	 */
+	int (*on_record)(void *arg, const struct sc_record *r, const uint8_t *data,
+			 uint32_t caplen);
 	int (*on_packet)(void *arg, const struct ring_pkt *p);
 	void *arg;
 };
@@ -122,7 +146,8 @@ struct capture {
 	struct capture_if ifs[CAPTURE_MAX_IFS];
 	unsigned int nifs;
 	enum capture_link link; /* every interface's */
-	int (*on_record)(void *arg, const struct sc_record *r);
+	int (*on_record)(void *arg, const struct sc_record *r, const uint8_t *data,
+			 uint32_t caplen);
 	int (*on_packet)(void *arg, const struct ring_pkt *p);
 	void *arg;
 	unsigned long long bad_records; /* wrong size or version */
@@ -130,6 +155,7 @@ struct capture {
 	int match_fd; /* the filter expression's program, or -1 */
 	/* CLOCK_MONOTONIC: when capture_poll() next checks the interfaces */
 	uint64_t check_ns;
+	uint32_t hatype_ifindex, hatype; /* capture_hatype()'s last answer */
 };
 
 /*
@@ -165,6 +191,10 @@ int capture_if_counters(struct capture *c, unsigned int i, struct sock_counters 
 /* Sum the per-CPU counters. 0 or a negative errno. */
 int capture_counters(struct capture *c, struct sc_counters *out);
 int capture_read_counters(const struct bpf_map *counters, struct sc_counters *out);
+/* The capture's number of the interface of ifindex (0 for -i any). */
+unsigned int capture_iface_of(const struct capture *c, uint32_t ifindex);
+/* The ARPHRD_ type of interface ifindex (ARPHRD_VOID when it is gone). */
+unsigned int capture_hatype(struct capture *c, uint32_t ifindex);
 void capture_close(struct capture *c);
 
 #endif /* SOCKCAP_CAPTURE_H */

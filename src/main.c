@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "capture.h"
+#include "cgroups.h"
 #include "dump.h"
 #include "filter.h"
 #include "iface.h"
@@ -25,6 +27,8 @@
 #include "pcapfile.h"
 #include "print.h"
 #include "privs.h"
+#include "procnote.h"
+#include "pring.h"
 #include "read.h"
 #include "signals.h"
 #include "util.h"
@@ -58,24 +62,26 @@ struct session {
 	struct owners owners;	  /* process attribution, when owned */
 	bool owned;
 	unsigned long long l4, unowned; /* TCP and UDP records; without an owner */
+	unsigned long long records;	/* records read from the ring */
+	/*
+	 * The file's packets come with their records, each with its owners
+	 * as a comment (pcapng with attribution); frame: where a frame is
+	 * made whole (a tag put back, a cooked header in front).
+	 */
+	bool carrying;
+	uint8_t *frame;
+	struct cgroups cgroups; /* cgroup paths, for comments and -v */
 };
 
-static int on_record(void *arg, const struct sc_record *r)
+/* A line for a record, unless -c is reached. */
+static void show(struct session *s, const struct sc_record *r)
 {
-	struct session *s = arg;
-	struct out *o = &s->out;
-
 	if (s->opt->count && s->printed >= s->opt->count) {
 		s->not_shown++;
-		return 0;
+		return;
 	}
-	if (r->layer == SC_L_TCP || r->layer == SC_L_UDP) {
-		s->l4++;
-		s->unowned += !r->owner.pid;
-	}
-	out_line(o, &s->printer, r, -1);
+	out_line(&s->out, &s->printer, r, -1);
 	s->printed++;
-	return 0;
 }
 
 static uint64_t realtime_ns(void)
@@ -86,9 +92,10 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static int on_packet(void *arg, const struct ring_pkt *rp)
+/* One packet to the file, with its comment (NULL: none). */
+static void write_packet(struct session *s, const struct ring_pkt *rp, const char *note,
+			 size_t note_len)
 {
-	struct session *s = arg;
 	struct pf_packet p = {
 		.iface = rp->iface,
 		.ts_ns = rp->ts_ns,
@@ -96,12 +103,14 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 		.len = rp->len,
 		.flags = pf_flags_from_pkttype(rp->pkttype),
 		.data = rp->data,
+		.comment = note_len ? note : NULL,
+		.comment_len = (uint32_t)note_len,
 	};
 	int err;
 
 	if (s->opt->count && s->written >= s->opt->count) {
 		s->not_written++;
-		return 0;
+		return;
 	}
 	/*
 	 * After a write error (reported, and ending the capture) packets are
@@ -111,14 +120,85 @@ static int on_packet(void *arg, const struct ring_pkt *rp)
 	err = dump_failed(&s->dump) ? -EIO : dump_packet(&s->dump, &p);
 	if (err > 0) {
 		s->over_limit++;
-		return 0;
+		return;
 	}
 	if (err < 0) {
 		s->after_error++;
-		return 0;
+		return;
 	}
 	s->written++;
 	s->written_if[p.iface]++;
+}
+
+static const char *cgroup_path(void *arg, uint64_t id)
+{
+	return cgroups_path(arg, id);
+}
+
+static const char *cgroup_name(uint64_t id, void *arg)
+{
+	return cgroups_path(arg, id);
+}
+
+/*
+ * A packet that came with its record: the frame made as the packet ring
+ * would have given it, and its owners as the comment.
+ */
+static void carried(struct session *s, const struct sc_record *r, const uint8_t *data,
+		    uint32_t caplen)
+{
+	struct ring_pkt p = {
+		.ts_ns = r->ts_ns - (uint64_t)s->printer.tai_offset_ns,
+		.caplen = caplen,
+		.len = r->wire_len,
+		.ifindex = r->ifindex,
+		.iface = capture_iface_of(&s->cap, r->ifindex),
+		.pkttype = r->pkttype,
+		.data = data,
+	};
+	char note[PF_COMMENT_MAX];
+	size_t note_len;
+
+	if (s->link == CAPTURE_LINK_COOKED) {
+		struct sll2 h = {
+			.proto = r->ethertype,
+			.ifindex = r->ifindex,
+			.hatype = capture_hatype(&s->cap, r->ifindex),
+			.pkttype = r->pkttype,
+		};
+
+		/* what the kernel's header_ops->parse gives: Ethernet's source */
+		if (h.hatype == ARPHRD_ETHER || h.hatype == ARPHRD_LOOPBACK) {
+			h.halen = 6;
+			memcpy(h.addr, r->mac_src, 6);
+		}
+		frame_put_sll2(s->frame, s->opt->snaplen, &h, &p);
+	} else if (r->flags & SC_F_VLAN_OOB) {
+		frame_put_tag(s->frame, s->opt->snaplen, r->vlan_proto, r->vlan_tci, &p);
+	}
+	note_len = procnote_format(note, sizeof(note), r, cgroup_path, &s->cgroups);
+	write_packet(s, &p, note, note_len);
+}
+
+static int on_record(void *arg, const struct sc_record *r, const uint8_t *data, uint32_t caplen)
+{
+	struct session *s = arg;
+
+	s->records++;
+	if (r->layer == SC_L_TCP || r->layer == SC_L_UDP) {
+		s->l4++;
+		s->unowned += !r->owner.pid && !r->peer.pid;
+	}
+	if (s->carrying)
+		carried(s, r, data, caplen);
+	if (!s->carrying || s->opt->print_lines)
+		show(s, r);
+	return 0;
+}
+
+static int on_packet(void *arg, const struct ring_pkt *rp)
+{
+	write_packet(arg, rp, NULL, 0);
 	return 0;
 }
 
@@ -133,6 +213,15 @@ static void file_stats(void *arg, uint32_t iface, struct pf_ifstats *st)
 		return;
 	capture_counters(&s->cap, &k);
 	capture_if_counters(&s->cap, iface, &sk);
+	if (s->carrying) {
+		/*
+		 * The packets came with their records, counted for all the
+		 * interfaces together: the drops of the whole capture are in
+		 * the first interface's block.
+		 */
+		sk.queued = s->cap.nifs == 1 ? k.recorded + k.lost : s->written_if[iface];
+		sk.dropped = iface == 0 ? k.lost : 0;
+	}
 	st->start_ns = s->start_ns;
 	st->end_ns = realtime_ns();
 	/* the socket counts what the filter passed: every packet it accepted */
@@ -170,9 +259,9 @@ static void drain(struct capture *c, struct session *s)
 		if (done && c->rb) {
 			if (capture_counters(c, &k))
 				return;
-			done = k.recorded == s->printed + s->not_shown + c->bad_records;
+			done = k.recorded == s->records + c->bad_records;
 		}
-		if (done && s->dumping) {
+		if (done && s->dumping && !s->carrying) {
 			if (capture_sock_counters(c, &sk))
 				return;
 			done = sk.queued - sk.dropped ==
@@ -197,6 +286,8 @@ static void print_stats(struct capture *c, struct session *s)
 		sc_err("reading counters: %s", strerror(-err));
 		return;
 	}
+	if (s->carrying) /* the packets came with the records */
+		sk.dropped = k.lost;
 	if (s->dumping) {
 		/* the file is the capture; lines are a view of it */
 		unsigned long long lost = dump_lost(&s->dump) + s->after_error;
@@ -212,7 +303,7 @@ static void print_stats(struct capture *c, struct session *s)
 				s->over_limit);
 		if (lost)
 			fprintf(stderr, "%llu packets lost (writing the file failed)\n", lost);
-		if (k.lost)
+		if (k.lost && !s->carrying)
 			fprintf(stderr, "%llu summary lines lost (ring buffer full)\n",
 				(unsigned long long)k.lost);
 	} else {
@@ -231,6 +322,11 @@ static void print_stats(struct capture *c, struct session *s)
 			(unsigned long long)k.sock_seen);
 	if (c->bad_records)
 		fprintf(stderr, "%llu malformed records ignored\n", c->bad_records);
+	if (s->opt->procs.match)
+		fprintf(stderr,
+			"%llu packets of other processes (not chosen by --pid, --uid, "
+			"--comm, --cgroup)\n",
+			(unsigned long long)k.unwanted);
 	if (s->owned) {
 		char how[384];
 
@@ -293,6 +389,64 @@ static int prepare(struct session *s)
 	return privs_check() ? -EPERM : 0;
 }
 
+/* The cgroups --cgroup names, with those below them: into the set. */
+static int resolve_cgroups(struct session *s)
+{
+	struct options *opt = s->opt;
+	static uint64_t ids[SC_WANT_CGROUPS];
+	unsigned int n = 0;
+	int err = 0;
+
+	for (unsigned int i = 0; i < opt->ncgroup_paths && !err; i++) {
+		err = cgroups_under(&s->cgroups, opt->cgroup_paths[i], ids, &n, SC_WANT_CGROUPS);
+		if (err == -ENOENT)
+			sc_err("--cgroup %s: no such cgroup (paths are as /proc/PID/cgroup shows "
+			       "them)",
+			       opt->cgroup_paths[i]);
+		else if (err == -E2BIG)
+			sc_err("--cgroup: more than %d cgroups in all", SC_WANT_CGROUPS);
+		else if (err)
+			sc_err("--cgroup %s: %s", opt->cgroup_paths[i], strerror(-err));
+	}
+	opt->procs.cgroups = ids;
+	opt->procs.ncgroups = n;
+	return err;
+}
+
+/*
+ * Process attribution, when something shows it: lines, the comments of a
+ * pcapng file, or the process filters (which refuse to run without it).
+ */
+static int open_owners(struct session *s, bool records)
+{
+	struct options *opt = s->opt;
+	bool comments = opt->wfile && opt->dump.fmt == PF_PCAPNG;
+	int err;
+
+	if (opt->no_process || (!records && !comments && !opt->procs.match))
+		return 0;
+	/* loaded before the capabilities go; without it the capture goes on */
+	err = owners_open(&s->owners, opt->debug);
+	if (err && opt->procs.match) {
+		sc_err("--pid, --uid, --comm and --cgroup need process attribution, which is "
+		       "unavailable (see above)");
+		return err;
+	}
+	if (err)
+		return 0;
+	s->owned = true;
+	s->printer.cgroup_name = cgroup_name;
+	s->printer.cgroup_arg = &s->cgroups;
+	/* paths for comments and -v; the hierarchy's root is opened now */
+	if (cgroups_open(&s->cgroups) && opt->ncgroup_paths) {
+		sc_err("--cgroup: the cgroup v2 hierarchy cannot be opened");
+		return -ENOENT;
+	}
+	if (opt->ncgroup_paths)
+		return resolve_cgroups(s);
+	return 0;
+}
+
 /* Load, attach and bind, then give up the privileges that took. */
 static int open_capture(struct session *s)
 {
@@ -313,18 +467,34 @@ static int open_capture(struct session *s)
 
 	if (opt->user && privs_lookup_user(opt->user, &uid, &gid))
 		return -EINVAL;
-	/* without lines the record ring is never read: keep it at one page */
-	copt.ring_bytes = copt.records ? opt->ring_bytes : ring_size(1);
+	if (open_owners(s, copt.records))
+		return -EINVAL;
+	if (s->owned) {
+		copt.owners = &s->owners.maps;
+		copt.procs = &opt->procs;
+	}
 	if (opt->wfile) {
 		copt.snaplen = opt->snaplen;
 		copt.pkt_ring_bytes = opt->pkt_ring_bytes;
 		copt.on_packet = on_packet;
 	}
-	/* loaded before the capabilities go; without it the capture goes on */
-	if (copt.records && !opt->no_process && !owners_open(&s->owners, opt->debug)) {
-		s->owned = true;
-		copt.owners = &s->owners.maps;
+	/*
+	 * pcapng with attribution: each packet comes with its record, which
+	 * names its owners, in one ring entry: the packet ring and the ring
+	 * buffer are filled on different CPUs in different orders, and a
+	 * packet must never get another's comment.
+	 */
+	if (s->owned && opt->wfile && opt->dump.fmt == PF_PCAPNG) {
+		s->carrying = true;
+		s->frame = malloc(SC_CARRY_MAX + SLL2_HDR_LEN);
+		if (!s->frame)
+			return -ENOMEM;
+		copt.carry = opt->snaplen < SC_CARRY_MAX ? opt->snaplen : SC_CARRY_MAX;
+		copt.records = true;
+		copt.snaplen = 0;
 	}
+	/* without lines the record ring is never read: keep it at one page */
+	copt.ring_bytes = copt.records ? opt->ring_bytes : ring_size(1);
 	if (capture_open(&s->cap, &copt))
 		return -EINVAL;
 	s->opened = true;
@@ -445,6 +615,7 @@ static int run_capture(struct options *opt)
 	/* lines go to stdout, or to stderr when the file does */
 	s->opt = opt;
 	s->dump.fd = -1;
+	s->cgroups.root = -1;
 	printer_init(&s->printer, &opt->print);
 	s->printer.ifname = iface_name;
 	s->printer.ifname_arg = &s->names;
@@ -463,6 +634,8 @@ static int run_capture(struct options *opt)
 		capture_close(&s->cap);
 	if (s->owned)
 		owners_close(&s->owners);
+	cgroups_close(&s->cgroups);
+	free(s->frame);
 	filter_free(&s->filt);
 	out_fini(&s->out);
 	free(s);

@@ -10,6 +10,8 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +31,10 @@ enum {
 	OPT_PRINT,
 	OPT_DUMP_EBPF,
 	OPT_NO_PROCESS,
+	OPT_PID,
+	OPT_UID,
+	OPT_COMM,
+	OPT_CGROUP,
 };
 
 #define STR_(x) #x
@@ -91,6 +97,14 @@ static const struct opt opts[] = {
 	  "read packets from a pcap or pcapng FILE\n(- for standard input) instead of capturing" },
 	{ OPT_NO_PROCESS, "no-process", no_argument, "    --no-process",
 	  "do not name the process that owns each packet" },
+	{ OPT_PID, "pid", required_argument, "    --pid=PID",
+	  "only packets of process PID (repeatable; in the\nkernel, like those below)" },
+	{ OPT_COMM, "comm", required_argument, "    --comm=NAME",
+	  "only packets of processes named NAME (repeatable)" },
+	{ OPT_UID, "uid", required_argument, "    --uid=USER",
+	  "only packets of processes of USER, a name or\nnumber (repeatable)" },
+	{ OPT_CGROUP, "cgroup", required_argument, "    --cgroup=PATH",
+	  "only packets of processes in cgroup PATH or\nbelow it (repeatable)" },
 	{ 'Z', "relinquish-privileges", required_argument, "-Z, --relinquish-privileges=USER",
 	  "run as USER after setup" },
 	{ OPT_DEBUG, "debug", no_argument, "    --debug", "show libbpf and verifier messages" },
@@ -106,7 +120,9 @@ void options_usage(FILE *f)
 {
 	fputs("Usage: sockcap [-elnpv] [-t...] [-B KiB] [-c count] [-i interface] [-Q dir]\n"
 	      "               [-w file [-C size] [-G seconds] [-W count] [--print]]\n"
-	      "               [-s snaplen] [-r file] [-Z user] [-F file | expression]\n"
+	      "               [-s snaplen] [-r file] [-Z user] [--no-process]\n"
+	      "               [--pid pid] [--comm name] [--uid user] [--cgroup path]\n"
+	      "               [-F file | expression]\n"
 	      "\n",
 	      f);
 	for (size_t i = 0; i < NOPTS; i++) {
@@ -215,11 +231,63 @@ static bool set_number(struct options *o, int c, const char *arg, bool *wflag_se
 	return true;
 }
 
+/* --pid, --uid, --comm, --cgroup: a value added to its set. */
+static bool set_proc(struct options *o, int c, const char *arg)
+{
+	struct capture_procs *p = &o->procs;
+	unsigned long v;
+	struct passwd *pw;
+
+	switch (c) {
+	case OPT_PID:
+		/* the kernel's largest pid_max */
+		if (!sc_parse_ulong(arg, 1, 4194304, &v))
+			bad_arg("process id", arg);
+		if (p->npids == SC_WANT_MAX)
+			bad_arg("process id (at most " STR(SC_WANT_MAX) " --pid)", arg);
+		o->pids[p->npids++] = (uint32_t)v;
+		p->match |= SC_PM_PID;
+		break;
+	case OPT_UID:
+		if (!sc_parse_ulong(arg, 0, UINT32_MAX - 1, &v)) {
+			pw = getpwnam(arg);
+			if (!pw)
+				bad_arg("user (no such user or uid)", arg);
+			v = pw->pw_uid;
+		}
+		if (p->nuids == SC_WANT_MAX)
+			bad_arg("user (at most " STR(SC_WANT_MAX) " --uid)", arg);
+		o->uids[p->nuids++] = (uint32_t)v;
+		p->match |= SC_PM_UID;
+		break;
+	case OPT_COMM:
+		/* the kernel keeps 15 bytes of a name: compared as it keeps them */
+		if (!arg[0])
+			bad_arg("process name", arg);
+		if (p->ncomms == SC_WANT_MAX)
+			bad_arg("process name (at most " STR(SC_WANT_MAX) " --comm)", arg);
+		strncpy(o->comms[p->ncomms++], arg, 15);
+		p->match |= SC_PM_COMM;
+		break;
+	case OPT_CGROUP:
+		if (!arg[0])
+			bad_arg("cgroup", arg);
+		if (o->ncgroup_paths == SC_WANT_MAX)
+			bad_arg("cgroup (at most " STR(SC_WANT_MAX) " --cgroup)", arg);
+		o->cgroup_paths[o->ncgroup_paths++] = arg;
+		p->match |= SC_PM_CGROUP;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
 /* What one option sets; the checks across options come after. */
 static void set_option(struct options *o, int c, const char *arg, int *tflag, bool *wflag_set,
 		       const char **ffile)
 {
-	if (set_number(o, c, arg, wflag_set))
+	if (set_number(o, c, arg, wflag_set) || set_proc(o, c, arg))
 		return;
 	switch (c) {
 	case 'd':
@@ -337,6 +405,15 @@ static void check_combinations(struct options *o, bool wflag_set)
 		bad_usage("-C and -G need a file name, not standard output");
 	if (o->wfile && !o->wfile[0])
 		bad_usage("-w needs a file name");
+	if (o->procs.match && o->no_process)
+		bad_usage("--pid, --uid, --comm and --cgroup need process attribution; "
+			  "--no-process turns it off");
+	if (o->procs.match && o->rfile)
+		bad_usage("--pid, --uid, --comm and --cgroup choose packets of a live capture; "
+			  "they cannot be combined with -r");
+	o->procs.pids = o->pids;
+	o->procs.uids = o->uids;
+	o->procs.comms = (const char(*)[16])o->comms;
 }
 
 void options_parse(int argc, char **argv, struct options *o)

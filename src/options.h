@@ -44,6 +44,12 @@ struct options {
 	enum sc_direction direction;
 	char *expr; /* filter expression (arguments or -F), NULL: none */
 	int dflag;  /* -d: classic BPF; -dd, --dump-ebpf: the eBPF that runs it */
+	/* --pid, --uid, --comm, --cgroup: the sets, and the cgroups as named */
+	struct capture_procs procs;
+	uint32_t pids[SC_WANT_MAX], uids[SC_WANT_MAX];
+	char comms[SC_WANT_MAX][16];
+	const char *cgroup_paths[SC_WANT_MAX];
+	unsigned int ncgroup_paths;
 };
 
 /*

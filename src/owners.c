@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cgroups.h"
 #include "owners.h"
 #include "owners.bpf.skel.h"
 #include "privs.h"
@@ -39,59 +40,6 @@
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return 0;
-}
-
-/* Where a mount table (of root, a path prefix) has the cgroup v2 hierarchy. */
-static int cgroup2_in(const char *table, const char *root, char *path, size_t len)
-{
-	FILE *f = setmntent(table, "r");
-	struct mntent *m;
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while ((m = getmntent(f))) {
-		if (strcmp(m->mnt_type, "cgroup2"))
-			continue;
-		snprintf(path, len, "%s%s", root, m->mnt_dir);
-		err = 0;
-		if (!strcmp(m->mnt_dir, "/sys/fs/cgroup"))
-			break;
-	}
-	endmntent(f);
-	return err;
-}
-
-/*
- * The cgroup v2 root, opened: where it is mounted (/sys/fs/cgroup, or
- * .../unified beside v1), else through init's view of the file system,
- * else mounted for the moment it takes to open it: "ip netns exec" mounts
- * a /sys of its own, without it.
- */
-static int open_cgroup2(char *path, size_t len)
-{
-	char dir[] = "/tmp/sockcap-cgroup.XXXXXX";
-	int fd, err;
-
-	if (!cgroup2_in("/proc/self/mounts", "", path, len) ||
-	    !cgroup2_in("/proc/1/mounts", "/proc/1/root", path, len)) {
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0)
-			return fd;
-	}
-	if (!mkdtemp(dir))
-		return -errno;
-	if (mount("cgroup2", dir, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		err = errno == ENODEV ? -ENOENT : -errno;
-		rmdir(dir);
-		return err;
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	err = -errno;
-	umount2(dir, MNT_DETACH);
-	rmdir(dir);
-	snprintf(path, len, "cgroup2");
-	return fd >= 0 ? fd : err;
 }
 
 /* The cookie of the network namespace the capture runs in (Linux 5.14). */
@@ -219,7 +167,7 @@ static int start(struct owners *o, bool debug, char *why, size_t len)
 	libbpf_print_fn_t old;
 	int err;
 
-	o->cgroup_fd = open_cgroup2(o->cgroup_path, sizeof(o->cgroup_path));
+	o->cgroup_fd = cgroup2_open(o->cgroup_path, sizeof(o->cgroup_path));
 	if (o->cgroup_fd < 0) {
 		err = o->cgroup_fd;
 		snprintf(why, len, "the cgroup v2 hierarchy: %s",

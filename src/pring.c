@@ -81,34 +81,35 @@ int pring_setup(struct pring *r, int sock, size_t bytes, uint32_t snaplen, unsig
 	return 0;
 }
 
-/*
- * Put the stripped tag back after the two MAC addresses; the result is cut
- * at the snap length like any frame, as libpcap does.
- */
-static void put_tag_back(struct pring *r, const struct tpacket3_hdr *h, struct ring_pkt *p)
+void frame_put_tag(uint8_t *scratch, uint32_t snaplen, uint16_t tpid, uint16_t tci,
+		   struct ring_pkt *p)
 {
-	uint16_t tpid =
-		h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
-	uint8_t tag[VLAN_HLEN] = { tpid >> 8, tpid & 0xff, h->hv1.tp_vlan_tci >> 8,
-				   h->hv1.tp_vlan_tci & 0xff };
-	uint8_t *d = r->scratch;
+	uint8_t tag[VLAN_HLEN] = { tpid >> 8, tpid & 0xff, tci >> 8, tci & 0xff };
 	uint32_t caplen = p->caplen;
 
 	if (caplen < 2 * ETH_ALEN)
 		return; /* no room for the tag: leave the frame as it was cut */
-	memcpy(d, p->data, 2 * ETH_ALEN);
-	memcpy(d + 2 * ETH_ALEN, tag, VLAN_HLEN);
-	memcpy(d + 2 * ETH_ALEN + VLAN_HLEN, p->data + 2 * ETH_ALEN, caplen - 2 * ETH_ALEN);
+	memcpy(scratch, p->data, 2 * ETH_ALEN);
+	memcpy(scratch + 2 * ETH_ALEN, tag, VLAN_HLEN);
+	memcpy(scratch + 2 * ETH_ALEN + VLAN_HLEN, p->data + 2 * ETH_ALEN, caplen - 2 * ETH_ALEN);
 	caplen += VLAN_HLEN;
-	p->data = d;
-	p->caplen = caplen < r->snaplen ? caplen : r->snaplen;
+	p->data = scratch;
+	p->caplen = caplen < snaplen ? caplen : snaplen;
 	p->len += VLAN_HLEN;
 }
 
-/*
- * The LINKTYPE_LINUX_SLL2 header, from what the kernel says of the packet,
- * in front of it; cut at the snap length like any frame.
- */
+void frame_put_sll2(uint8_t *scratch, uint32_t snaplen, const struct sll2 *h, struct ring_pkt *p)
+{
+	uint32_t caplen = p->caplen + SLL2_HDR_LEN;
+
+	sll2_build(scratch, h);
+	memcpy(scratch + SLL2_HDR_LEN, p->data, p->caplen);
+	p->data = scratch;
+	p->caplen = caplen < snaplen ? caplen : snaplen;
+	p->len += SLL2_HDR_LEN;
+}
+
+/* The LINUX_SLL2 header, from what the kernel says of the packet. */
 static void put_sll2(struct pring *r, const struct sockaddr_ll *sll, struct ring_pkt *p)
 {
 	struct sll2 h = {
@@ -118,14 +119,9 @@ static void put_sll2(struct pring *r, const struct sockaddr_ll *sll, struct ring
 		.pkttype = sll->sll_pkttype,
 		.halen = sll->sll_halen,
 	};
-	uint32_t caplen = p->caplen + SLL2_HDR_LEN;
 
 	memcpy(h.addr, sll->sll_addr, sll->sll_halen < 8 ? sll->sll_halen : 8);
-	sll2_build(r->scratch, &h);
-	memcpy(r->scratch + SLL2_HDR_LEN, p->data, p->caplen);
-	p->data = r->scratch;
-	p->caplen = caplen < r->snaplen ? caplen : r->snaplen;
-	p->len += SLL2_HDR_LEN;
+	frame_put_sll2(r->scratch, r->snaplen, &h, p);
 }
 
 long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p), void *arg)
@@ -160,7 +156,11 @@ long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p),
 			if (r->cooked)
 				put_sll2(r, sll, &p);
 			else if (h->tp_status & TP_STATUS_VLAN_VALID)
-				put_tag_back(r, h, &p);
+				frame_put_tag(r->scratch, r->snaplen,
+					      h->tp_status & TP_STATUS_VLAN_TPID_VALID
+						      ? h->hv1.tp_vlan_tpid
+						      : ETH_P_8021Q,
+					      h->hv1.tp_vlan_tci, &p);
 			stop = cb(arg, &p);
 			if (!stop)
 				n++;

@@ -52,4 +52,15 @@ long pring_read(struct pring *r, int (*cb)(void *arg, const struct ring_pkt *p),
 
 void pring_free(struct pring *r);
 
+struct sll2;
+/*
+ * A frame for a file, made in scratch (room for the frame and a tag or
+ * cooked header): a stripped VLAN tag put back after the two MAC
+ * addresses, or the LINKTYPE_LINUX_SLL2 header in front; either cut at
+ * snaplen like any frame, as libpcap does.
+ */
+void frame_put_tag(uint8_t *scratch, uint32_t snaplen, uint16_t tpid, uint16_t tci,
+		   struct ring_pkt *p);
+void frame_put_sll2(uint8_t *scratch, uint32_t snaplen, const struct sll2 *h, struct ring_pkt *p);
+
 #endif /* SOCKCAP_PRING_H */

@@ -1017,11 +1017,34 @@ static void put_ifname(struct line *l, const char *name)
 }
 
 /*
+ * -v: the process's uid and cgroup, as (uid=N,cgroup=PATH), with no space
+ * so the column stays one word; a cgroup whose path is not known (gone, or
+ * not in a file's comment) as its id, #N.
+ */
+static void put_proc_v(const struct printer *pr, struct line *l, const struct sc_proc *p)
+{
+	const char *path =
+		pr->cgroup_name && p->cgroup ? pr->cgroup_name(p->cgroup, pr->cgroup_arg) : NULL;
+
+	PUT_LIT(l, "(uid=");
+	put_u64(l, p->uid);
+	if (path) {
+		PUT_LIT(l, ",cgroup=");
+		for (; *path; path++)
+			put_ch(l, *path > ' ' && *path < 0x7f ? *path : '?');
+	} else if (p->cgroup && !pr->from_file) {
+		PUT_LIT(l, ",cgroup=#");
+		put_u64(l, p->cgroup);
+	}
+	put_ch(l, ')');
+}
+
+/*
  * A process as NAME[PID]. A name is what the process set itself (up to 15
  * bytes): a space, a bracket, '>' or a byte that is not printable ASCII
  * shows as '?', so the column stays one word that splits the same way.
  */
-static void put_proc(struct line *l, const struct sc_proc *p)
+static void put_proc(const struct printer *pr, struct line *l, const struct sc_proc *p)
 {
 	char name[sizeof(p->comm)];
 	size_t n = 0;
@@ -1039,6 +1062,8 @@ static void put_proc(struct line *l, const struct sc_proc *p)
 	put_ch(l, '[');
 	put_u64(l, p->pid);
 	put_ch(l, ']');
+	if (pr->o.vflag)
+		put_proc_v(pr, l, p);
 }
 
 /*
@@ -1047,7 +1072,7 @@ static void put_proc(struct line *l, const struct sc_proc *p)
  * loopback, SENDER>RECEIVER, '?' for one not known. Nothing at all when
  * no process is known.
  */
-static void put_owner(struct line *l, const struct sc_record *r)
+static void put_owner(const struct printer *pr, struct line *l, const struct sc_record *r)
 {
 	const struct sc_proc *from = &r->owner, *to = &r->peer;
 
@@ -1058,11 +1083,11 @@ static void put_owner(struct line *l, const struct sc_record *r)
 		to = &r->owner;
 	}
 	if (r->peer.pid) {
-		put_proc(l, from);
+		put_proc(pr, l, from);
 		put_ch(l, '>');
-		put_proc(l, to);
+		put_proc(pr, l, to);
 	} else {
-		put_proc(l, &r->owner);
+		put_proc(pr, l, &r->owner);
 	}
 	put_ch(l, ' ');
 }
@@ -1086,7 +1111,7 @@ static void put_prefix(struct printer *pr, struct line *l, const struct sc_recor
 		put_str(l, direction(r->pkttype));
 		put_ch(l, ' ');
 	}
-	put_owner(l, r);
+	put_owner(pr, l, r);
 }
 
 /* A line in room bytes of buf, of which the newline takes the last. */

@@ -53,6 +53,9 @@ struct printer {
 	 * unknown direction (SC_PKTTYPE_UNKNOWN) are left out of the line.
 	 */
 	int from_file;
+	/* -v: a cgroup id's path; NULL, or NULL from it: not known */
+	const char *(*cgroup_name)(uint64_t id, void *arg);
+	void *cgroup_arg;
 	int depth; /* packets inside packets being printed (tunnels) */
 };
 

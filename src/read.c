@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "print.h"
 #include "privs.h"
+#include "procnote.h"
 #include "read.h"
 #include "signals.h"
 #include "util.h"
@@ -28,7 +29,35 @@ struct read_session {
 	uint32_t copy_section; /* the section whose interfaces are copied */
 	unsigned long long printed, written;
 	struct iface_names names; /* LINUX_SLL2: this machine's names */
+	/* -v: the cgroup paths of the comments; a record's cgroup is i + 1 */
+	char *cgroups[256];
+	unsigned int ncgroups;
 };
+
+/* A comment's cgroup path, kept: its number in the record. */
+static uint64_t keep_cgroup(void *arg, const char *path, size_t len)
+{
+	struct read_session *s = arg;
+	unsigned int i;
+
+	for (i = 0; i < s->ncgroups; i++)
+		if (strlen(s->cgroups[i]) == len && !memcmp(s->cgroups[i], path, len))
+			return i + 1;
+	if (i == sizeof(s->cgroups) / sizeof(s->cgroups[0]))
+		return 0;
+	s->cgroups[i] = strndup(path, len);
+	if (!s->cgroups[i])
+		return 0;
+	s->ncgroups++;
+	return i + 1;
+}
+
+static const char *cgroup_name(uint64_t id, void *arg)
+{
+	struct read_session *s = arg;
+
+	return id && id <= s->ncgroups ? s->cgroups[id - 1] : NULL;
+}
 
 /* A file's interface name, as the file gives it (the line escapes it). */
 static const char *file_ifname(uint32_t ifindex, void *arg)
@@ -47,7 +76,12 @@ static void print_file_packet(struct read_session *s, const struct pf_packet *p)
 	bool by_index;
 	int lt = s->reader->ifs[p->iface].linktype;
 
-	if (read_record(s->reader, p, &r, &by_index) == READ_UNDECODED) {
+	int rc = read_record(s->reader, p, &r, &by_index);
+
+	/* -v shows the cgroups the comments name */
+	if (rc != READ_UNDECODED && s->opt->print.vflag && p->comment)
+		procnote_parse(p->comment, p->comment_len, &r, keep_cgroup, s);
+	if (rc == READ_UNDECODED) {
 		out_line(&s->out, &s->printer, &r, lt);
 	} else if (by_index) {
 		/* the interface index of the machine that wrote it: named here */
@@ -168,6 +202,8 @@ static int read_start(struct read_session *s, struct options *opt, FILE *f)
 	s->printer.from_file = 1;
 	s->printer.ifname = file_ifname;
 	s->printer.ifname_arg = &s->rd;
+	s->printer.cgroup_name = cgroup_name;
+	s->printer.cgroup_arg = s;
 	if (pf_reader_open(&s->rd, f) < 0) {
 		sc_err("%s: %s", opt->rfile, s->rd.errbuf);
 		return -EINVAL;
@@ -293,6 +329,8 @@ int read_file(struct options *opt)
 	}
 	out_fini(&s->out);
 	filter_free(&s->filt);
+	for (unsigned int i = 0; i < s->ncgroups; i++)
+		free(s->cgroups[i]);
 	pf_reader_close(&s->rd);
 	if (f != stdin)
 		fclose(f);

@@ -5,6 +5,7 @@
 #include "linktype.h"
 #include "parse.h"
 #include "print.h"
+#include "procnote.h"
 #include "read.h"
 
 static uint16_t get_be16(const uint8_t *p)
@@ -54,5 +55,8 @@ int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc
 		r->wire_len = p->len;
 		return READ_UNDECODED;
 	}
+	/* the owners sockcap wrote as the packet's comment */
+	if (p->comment)
+		procnote_parse(p->comment, p->comment_len, r, NULL, NULL);
 	return 0;
 }

@@ -107,7 +107,8 @@ valid() {
 # "listening" line nor statistics.
 stderr_errors() {
 	grep -v -E -e '^sockcap: listening on vA, link-type EN10MB \(Ethernet\), snapshot length [0-9]+ bytes$' \
-		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel|not written \(count reached\)|lost \(writing the file failed\))$' "$1"
+		-e '^[0-9]+ packets (captured|received by filter|dropped by kernel|not written \(count reached\)|lost \(writing the file failed\))$' \
+		-e "$SC_OWNER_STATS" "$1"
 }
 
 # failed_stats WHAT ERRFILE: after a failed write, "packets captured" is

@@ -36,12 +36,7 @@ sc_sockcap cb "$B" -i vB
 # ------------------------------------------------ traffic
 touch "$GO"
 sc_wait "hold" && sc_wait "hold6" || sc_fail "the early connections did not finish"
-hosts=(198.18.0.2 fd00:198:18::2)
-in_a tcp cl-tcp 40100 "${hosts[@]}" >"$SC_TMP/cl-tcp.out" &&
-	in_a udp cl-udp 40101 "${hosts[@]}" >"$SC_TMP/cl-udp.out" &&
-	in_a udpc cl-udpc 40101 "${hosts[@]}" >"$SC_TMP/cl-udpc.out" &&
-	in_a closed cl-closed 40999 198.18.0.2 >"$SC_TMP/cl-closed.out" ||
-	sc_die "client traffic failed"
+clients_to_b
 owners_stop ca cb
 
 # ------------------------------------------------ scores

@@ -119,9 +119,14 @@ static void read_stream(FILE *f, struct got *g)
 		if (g->n == MAXP)
 			abort();
 		g->p[g->n] = p;
-		g->data[g->n] = malloc(p.caplen + 1);
+		/* the comment kept after the data: p's pointers last one call */
+		g->data[g->n] = malloc(p.caplen + p.comment_len + 1);
 		memcpy(g->data[g->n], p.data, p.caplen);
 		g->p[g->n].data = g->data[g->n];
+		if (p.comment) {
+			memcpy(g->data[g->n] + p.caplen, p.comment, p.comment_len);
+			g->p[g->n].comment = (const char *)g->data[g->n] + p.caplen;
+		}
 		g->n++;
 	}
 	if (!g->open_rc)
@@ -378,6 +383,13 @@ static void make_sample(struct sample *s, uint32_t nifs, bool big)
 	for (unsigned int i = 0; i < NPK + (unsigned int)big; i++) {
 		struct pf_packet *p = &s->p[i];
 		uint32_t len = i == NPK ? PF_WRITER_BUF + 1000 : i == 0 ? 0 : lcg(&seed) % 3000;
+		static const char *notes[] = { NULL, "sockcap: pid=1 comm=a uid=0", "x", "ab",
+					       "abc", "abcd" };
+
+		memset(p, 0, sizeof(*p));
+		/* comments of every length modulo 4, and none */
+		p->comment = notes[i % 6];
+		p->comment_len = p->comment ? (uint32_t)strlen(p->comment) : 0;
 
 		p->len = len;
 		p->caplen = i % 7 == 3 ? len / 2 : len;
@@ -402,9 +414,11 @@ static void free_sample(struct sample *s)
 /* Size of the record the writer makes for p. */
 static size_t record_size(enum pf_format fmt, const struct pf_packet *p)
 {
+	size_t opts = (p->flags ? 8 : 0) + (p->comment ? 4 + ((p->comment_len + 3) & ~3u) : 0);
+
 	if (fmt != PF_PCAPNG)
 		return 16 + p->caplen;
-	return 28 + ((p->caplen + 3) & ~3u) + (p->flags ? 12 : 0) + 4;
+	return 28 + ((p->caplen + 3) & ~3u) + (opts ? opts + 4 : 0) + 4;
 }
 
 static void compare_packets(const char *what, const struct sample *s, const struct got *g,
@@ -433,6 +447,14 @@ static void compare_packets(const char *what, const struct sample *s, const stru
 			      pf_pkttype_from_flags(r->flags));
 		CHECK(r->caplen == w->caplen && !memcmp(r->data, w->data, w->caplen),
 		      "%s packet %u: data differs", what, i);
+		if (fmt == PF_PCAPNG && w->comment)
+			CHECK(r->comment && r->comment_len == w->comment_len &&
+				      !memcmp(r->comment, w->comment, w->comment_len),
+			      "%s packet %u: comment '%.*s', want '%s'", what, i,
+			      r->comment ? (int)r->comment_len : 6,
+			      r->comment ? r->comment : "(none)", w->comment);
+		else
+			CHECK(!r->comment, "%s packet %u: a comment that was not written", what, i);
 	}
 }
 
