@@ -383,7 +383,8 @@ static void make_sample(struct sample *s, uint32_t nifs, bool big)
 	for (unsigned int i = 0; i < NPK + (unsigned int)big; i++) {
 		struct pf_packet *p = &s->p[i];
 		uint32_t len = i == NPK ? PF_WRITER_BUF + 1000 : i == 0 ? 0 : lcg(&seed) % 3000;
-		static const char *notes[] = { NULL, "sockcap: pid=1 comm=a uid=0", "x", "ab",
+		static const char *notes[] = { NULL,  "sockcap: pid=1 comm=a uid=0",
+					       "x",   "ab",
 					       "abc", "abcd" };
 
 		memset(p, 0, sizeof(*p));
