@@ -19,6 +19,7 @@
 #include "filter.h"
 #include "iface.h"
 #include "linktype.h"
+#include "metrics.h"
 #include "options.h"
 #include "owners.h"
 #include "out.h"
@@ -58,6 +59,7 @@ struct session {
 	struct owners owners;	  /* process attribution, when owned */
 	bool owned;
 	unsigned long long l4, unowned; /* TCP and UDP records; without an owner */
+	struct metrics metrics;		/* --metrics */
 };
 
 static int on_record(void *arg, const struct sc_record *r)
@@ -240,6 +242,43 @@ static void print_stats(struct capture *c, struct session *s)
 	}
 }
 
+/*
+ * The counters --metrics serves, as print_stats() counts them: the kernel's
+ * per-CPU counters are for all interfaces together, a packet socket's (-w)
+ * for its interface.
+ */
+static int metrics_collect(void *arg, struct metrics_sample *m)
+{
+	_Static_assert(METRICS_MAX_IFS >= CAPTURE_MAX_IFS, "an interface label each");
+	struct session *s = arg;
+	struct sc_counters k;
+	struct sock_counters sk;
+	int err = capture_counters(&s->cap, &k);
+
+	if (err)
+		return err;
+	metrics_put(m, METRICS_RECEIVED, METRICS_ALL_IFS, k.seen);
+	if (s->filt.insns)
+		metrics_put(m, METRICS_SEEN, METRICS_ALL_IFS, k.sock_seen);
+	if (s->owned) {
+		metrics_put(m, METRICS_ATTRIBUTED, METRICS_ALL_IFS, s->l4 - s->unowned);
+		metrics_put(m, METRICS_UNATTRIBUTED, METRICS_ALL_IFS, s->unowned);
+	}
+	if (!s->dumping) {
+		metrics_put(m, METRICS_CAPTURED, METRICS_ALL_IFS, s->out.done);
+		metrics_put(m, METRICS_DROPPED, METRICS_ALL_IFS, k.lost);
+		return 0;
+	}
+	for (unsigned int i = 0; i < s->cap.nifs; i++) {
+		err = capture_if_counters(&s->cap, i, &sk);
+		if (err)
+			return err;
+		metrics_put(m, METRICS_DROPPED, (int)i, sk.dropped);
+		metrics_put(m, METRICS_CAPTURED, (int)i, s->written_if[i]);
+	}
+	return 0;
+}
+
 /* libbpf's warnings always reach stderr; its other messages with --debug. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -312,6 +351,9 @@ static int open_capture(struct session *s)
 	gid_t gid = 0;
 
 	if (opt->user && privs_lookup_user(opt->user, &uid, &gid))
+		return -EINVAL;
+	/* bound while it may take a port below 1024; served after the drop */
+	if (opt->metrics && metrics_listen(&s->metrics, opt->metrics))
 		return -EINVAL;
 	/* without lines the record ring is never read: keep it at one page */
 	copt.ring_bytes = copt.records ? opt->ring_bytes : ring_size(1);
@@ -393,6 +435,7 @@ static int capture_loop(struct session *s)
 			return EXIT_FAILURE;
 		if (s->opt->count && (s->dumping ? s->written : s->printed) >= s->opt->count)
 			break;
+		metrics_service(&s->metrics);
 		if (sc_stats_requested) {
 			sc_stats_requested = 0;
 			print_stats(&s->cap, s);
@@ -418,6 +461,7 @@ static int capture_loop(struct session *s)
 /* Stop, read what is left, close the files, and say what was seen. */
 static int finish(struct session *s, int status)
 {
+	metrics_stop(&s->metrics);
 	capture_stop(&s->cap);
 	drain(&s->cap, s);
 	out_flush(&s->out);
@@ -445,6 +489,7 @@ static int run_capture(struct options *opt)
 	/* lines go to stdout, or to stderr when the file does */
 	s->opt = opt;
 	s->dump.fd = -1;
+	s->metrics.fd = -1;
 	printer_init(&s->printer, &opt->print);
 	s->printer.ifname = iface_name;
 	s->printer.ifname_arg = &s->names;
@@ -457,12 +502,24 @@ static int run_capture(struct options *opt)
 		sc_catch_signals(true);
 		err = start_output(s);
 	}
+	if (!err && opt->metrics) {
+		struct metrics_source src = {
+			.ifnames = opt->ifnames,
+			.nifs = opt->nifs,
+			.start_ns = s->start_ns,
+			.collect = metrics_collect,
+			.arg = s,
+		};
+
+		err = metrics_start(&s->metrics, &src, opt->debug);
+	}
 	if (!err)
 		status = finish(s, capture_loop(s));
 	if (s->opened)
 		capture_close(&s->cap);
 	if (s->owned)
 		owners_close(&s->owners);
+	metrics_stop(&s->metrics);
 	filter_free(&s->filt);
 	out_fini(&s->out);
 	free(s);

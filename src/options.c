@@ -16,6 +16,7 @@
 
 #include "filter.h"
 #include "iface.h"
+#include "metrics.h"
 #include "options.h"
 #include "pcapfile.h"
 #include "util.h"
@@ -29,6 +30,7 @@ enum {
 	OPT_PRINT,
 	OPT_DUMP_EBPF,
 	OPT_NO_PROCESS,
+	OPT_METRICS,
 };
 
 #define STR_(x) #x
@@ -91,6 +93,8 @@ static const struct opt opts[] = {
 	  "read packets from a pcap or pcapng FILE\n(- for standard input) instead of capturing" },
 	{ OPT_NO_PROCESS, "no-process", no_argument, "    --no-process",
 	  "do not name the process that owns each packet" },
+	{ OPT_METRICS, "metrics", required_argument, "    --metrics=ADDR:PORT",
+	  "serve the counters for Prometheus at\nhttp://ADDR:PORT/metrics ([ADDR]:PORT for IPv6)" },
 	{ 'Z', "relinquish-privileges", required_argument, "-Z, --relinquish-privileges=USER",
 	  "run as USER after setup" },
 	{ OPT_DEBUG, "debug", no_argument, "    --debug", "show libbpf and verifier messages" },
@@ -299,6 +303,15 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 	case OPT_NO_PROCESS:
 		o->no_process = true;
 		break;
+	case OPT_METRICS: {
+		struct sockaddr_storage ss;
+		socklen_t len;
+
+		if (metrics_parse_addr(arg, &ss, &len))
+			bad_arg("metrics address (ADDR:PORT, or [ADDR]:PORT for IPv6)", arg);
+		o->metrics = arg;
+		break;
+	}
 	case OPT_VERSION:
 		printf("sockcap %s\n", PACKAGE_VERSION);
 		exit(EXIT_SUCCESS);
@@ -330,6 +343,9 @@ static void check_combinations(struct options *o, bool wflag_set)
 		bad_usage("-r reads a file; it cannot be combined with -i");
 	if (o->rfile && o->direction != SC_DIR_INOUT)
 		bad_usage("-Q chooses the direction of a live capture; it cannot be combined with "
+			  "-r");
+	if (o->rfile && o->metrics)
+		bad_usage("--metrics serves a live capture's counters; it cannot be combined with "
 			  "-r");
 	if (o->rfile && o->dump.rotate_secs)
 		bad_usage("-G rotates files of a live capture; it cannot be combined with -r");
