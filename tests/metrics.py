@@ -2,16 +2,10 @@
 """metrics.py: Prometheus pages for the --metrics tests, on the Python
 standard library alone.
 
-  get URL FILE            fetch URL (status 200, Prometheus's text
-                          content type, else an error) into FILE
-  samples FILE            the page's samples, one a line, as
-                          "NAME{L1=V1,L2=V2} VALUE" with the labels
-                          sorted and unescaped (a sample without labels:
-                          "NAME{} VALUE")
-  query BASE EXPR         ask a Prometheus server at BASE
-                          (http://127.0.0.1:9090) for EXPR, an instant
-                          vector; print "LABELS VALUE" per series, labels
-                          as above without __name__
+  vector                  a Prometheus server's answer to an instant
+                          query (/api/v1/query, JSON on standard input):
+                          "{L1=V1,L2=V2} VALUE" per series, the labels
+                          sorted, without __name__
   flows CAP INPUT PAGES   the flow families of PAGES (tests/test_metrics's
                           output: rounds of pages) against a model of the
                           cardinality cap over INPUT (what it fed)
@@ -21,8 +15,6 @@ A page that does not parse ends the program with a message and status 1.
 import json
 import re
 import sys
-import urllib.parse
-import urllib.request
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)')
@@ -64,28 +56,10 @@ def parse(lines):
     return out
 
 
-def get(url, path):
-    with urllib.request.urlopen(url, timeout=10) as r:
-        ctype = r.headers.get("Content-Type", "")
-        body = r.read()
-        if r.status != 200 or not ctype.startswith("text/plain; version=0.0.4"):
-            die("%s: status %d, content type %r" % (url, r.status, ctype))
-    with open(path, "wb") as f:
-        f.write(body)
-
-
-def samples(path):
-    with open(path, encoding="utf-8") as f:
-        for name, lab, value in parse(f.read().split("\n")):
-            print(fmt(name, lab), value)
-
-
-def query(base, expr):
-    url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": expr})
-    with urllib.request.urlopen(url, timeout=10) as r:
-        ans = json.load(r)
+def vector():
+    ans = json.load(sys.stdin)
     if ans.get("status") != "success" or ans["data"]["resultType"] != "vector":
-        die("%s: %r" % (url, ans))
+        die("not an instant vector: %r" % ans)
     for s in ans["data"]["result"]:
         lab = dict(s["metric"])
         lab.pop("__name__", None)
@@ -144,12 +118,8 @@ def flows(cap, inpath, pagepath):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[0] == "get":
-        get(argv[1], argv[2])
-    elif len(argv) == 2 and argv[0] == "samples":
-        samples(argv[1])
-    elif len(argv) == 3 and argv[0] == "query":
-        query(argv[1], argv[2])
+    if argv == ["vector"]:
+        vector()
     elif len(argv) == 4 and argv[0] == "flows":
         flows(int(argv[1]), argv[2], argv[3])
     else:
