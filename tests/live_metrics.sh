@@ -9,9 +9,12 @@
 #    expression, grows with them;
 #  - a Prometheus server scraping it every second stores the value that
 #    sockcap served (its HTTP API, /api/v1/query);
-#  - -Z nobody -w FILE -i lo -i d0: every thread of sockcap runs as nobody
-#    without a capability and the page still answers, with per-interface
-#    counters of the packet sockets that add up to the statistics;
+#  - -Z nobody -w FILE -i lo -i d0, served on port 946: the port was bound
+#    as root (nobody may not bind below 1024), every thread of sockcap runs
+#    as nobody without a capability, and the page still answers, with the
+#    kernel's counters (read through the map after the drop) and
+#    per-interface counters of the packet sockets that add up to the
+#    statistics;
 #  - -i any, served on [::1]; a port in use and an address not of this
 #    host: one line, exit status 1, nothing captured.
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
@@ -37,7 +40,7 @@ ip netns exec "$N" sysctl -q -w net.ipv6.conf.default.disable_ipv6=1 >/dev/null 
 	ip -n "$N" neigh add 198.18.0.5 lladdr 02:00:00:00:00:05 dev d0 nud permanent ||
 	sc_die "cannot set up d0"
 
-PORT=9464 PROM=127.0.0.1:9090
+PORT=9464 LOW=946 PROM=127.0.0.1:9090
 incurl() { ip netns exec "$N" timeout 30 curl -sS -f "$@"; }
 
 # scrape NAME [ADDR]: the page into NAME.prom (status 200 and Prometheus's
@@ -141,7 +144,7 @@ scrape gone 2>/dev/null && sc_fail "-i lo: the page still answers after sockcap 
 # ------------------------------------------------ -Z nobody, -w, two interfaces
 chmod 755 "$SC_TMP"
 mkdir -m 777 "$SC_TMP/z" || sc_die "mkdir failed"
-sc_sockcap z "$N" -Z nobody -i lo -i d0 -w "$SC_TMP/z/z.pcapng" --metrics "127.0.0.1:$PORT" 'not tcp'
+sc_sockcap z "$N" -Z nobody -i lo -i d0 -w "$SC_TMP/z/z.pcapng" --metrics "127.0.0.1:$LOW" 'not tcp'
 pid=${SC_CPID[z]}
 for t in /proc/"$pid"/task/*; do
 	sc_check_eq "-Z nobody: uid of thread ${t##*/}" 65534 "$(awk '/^Uid:/ { print $3 }' "$t/status")"
@@ -151,11 +154,12 @@ done
 [ "$(ls /proc/"$pid"/task | wc -l)" -ge 2 ] || sc_fail "-Z nobody: no HTTP thread"
 sc_tg "$N" udp 127.0.0.1 40000 127.0.0.1 40001 20 10 + \
 	udp 198.18.0.1 40000 198.18.0.5 40001 20 7 >/dev/null || sc_die "sender failed"
-settle z
+settle z "127.0.0.1:$LOW"
 promcheck "-Z nobody" z
 sc_check_eq "-Z nobody: captured on d0 (datagrams sent there)" 7 \
 	"$(val z 'sockcap_packets_captured_total{interface="d0"}')"
 zr=$(val z 'sockcap_packets_received_total{interface="lo,d0"}')
+[ "${zr:-0}" -ge 17 ] 2>/dev/null || sc_fail "-Z nobody: received '$zr' after 17 datagrams"
 zc=$(($(val z 'sockcap_packets_captured_total{interface="lo"}') + $(val z 'sockcap_packets_captured_total{interface="d0"}')))
 zd=$(($(val z 'sockcap_packets_dropped_total{interface="lo"}') + $(val z 'sockcap_packets_dropped_total{interface="d0"}')))
 sc_stop z INT
