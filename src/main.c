@@ -21,6 +21,7 @@
 #include "filter.h"
 #include "iface.h"
 #include "linktype.h"
+#include "metrics.h"
 #include "options.h"
 #include "owners.h"
 #include "out.h"
@@ -71,6 +72,7 @@ struct session {
 	bool carrying;
 	uint8_t *frame;
 	struct cgroups cgroups; /* cgroup paths, for comments and -v */
+	struct metrics metrics; /* --metrics */
 };
 
 /* A line for a record, unless -c is reached. */
@@ -336,6 +338,45 @@ static void print_stats(struct capture *c, struct session *s)
 	}
 }
 
+/*
+ * The counters --metrics serves, as print_stats() counts them: the kernel's
+ * per-CPU counters are for all interfaces together, a packet socket's (-w)
+ * for its interface.
+ */
+static int metrics_collect(void *arg, struct metrics_sample *m)
+{
+	_Static_assert(METRICS_MAX_IFS >= CAPTURE_MAX_IFS, "an interface label each");
+	struct session *s = arg;
+	struct sc_counters k;
+	struct sock_counters sk;
+	int err = capture_counters(&s->cap, &k);
+
+	if (err)
+		return err;
+	metrics_put(m, METRICS_RECEIVED, METRICS_ALL_IFS, k.seen);
+	if (s->filt.insns)
+		metrics_put(m, METRICS_SEEN, METRICS_ALL_IFS, k.sock_seen);
+	if (s->owned) {
+		metrics_put(m, METRICS_ATTRIBUTED, METRICS_ALL_IFS, s->l4 - s->unowned);
+		metrics_put(m, METRICS_UNATTRIBUTED, METRICS_ALL_IFS, s->unowned);
+	}
+	if (!s->dumping || s->carrying) {
+		/* lines, or packets that came with their records (pcapng comments) */
+		metrics_put(m, METRICS_CAPTURED, METRICS_ALL_IFS,
+			    s->dumping ? s->written : s->out.done);
+		metrics_put(m, METRICS_DROPPED, METRICS_ALL_IFS, k.lost);
+		return 0;
+	}
+	for (unsigned int i = 0; i < s->cap.nifs; i++) {
+		err = capture_if_counters(&s->cap, i, &sk);
+		if (err)
+			return err;
+		metrics_put(m, METRICS_DROPPED, (int)i, sk.dropped);
+		metrics_put(m, METRICS_CAPTURED, (int)i, s->written_if[i]);
+	}
+	return 0;
+}
+
 /* libbpf's warnings always reach stderr; its other messages with --debug. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -473,6 +514,9 @@ static int open_capture(struct session *s)
 		copt.owners = &s->owners.maps;
 		copt.procs = &opt->procs;
 	}
+	/* bound while it may take a port below 1024; served after the drop */
+	if (opt->metrics && metrics_listen(&s->metrics, opt->metrics))
+		return -EINVAL;
 	if (opt->wfile) {
 		copt.snaplen = opt->snaplen;
 		copt.pkt_ring_bytes = opt->pkt_ring_bytes;
@@ -563,6 +607,7 @@ static int capture_loop(struct session *s)
 			return EXIT_FAILURE;
 		if (s->opt->count && (s->dumping ? s->written : s->printed) >= s->opt->count)
 			break;
+		metrics_service(&s->metrics);
 		if (sc_stats_requested) {
 			sc_stats_requested = 0;
 			print_stats(&s->cap, s);
@@ -588,6 +633,7 @@ static int capture_loop(struct session *s)
 /* Stop, read what is left, close the files, and say what was seen. */
 static int finish(struct session *s, int status)
 {
+	metrics_stop(&s->metrics);
 	capture_stop(&s->cap);
 	drain(&s->cap, s);
 	out_flush(&s->out);
@@ -616,6 +662,7 @@ static int run_capture(struct options *opt)
 	s->opt = opt;
 	s->dump.fd = -1;
 	s->cgroups.root = -1;
+	s->metrics.fd = -1;
 	printer_init(&s->printer, &opt->print);
 	s->printer.ifname = iface_name;
 	s->printer.ifname_arg = &s->names;
@@ -628,6 +675,17 @@ static int run_capture(struct options *opt)
 		sc_catch_signals(true);
 		err = start_output(s);
 	}
+	if (!err && opt->metrics) {
+		struct metrics_source src = {
+			.ifnames = opt->ifnames,
+			.nifs = opt->nifs,
+			.start_ns = s->start_ns,
+			.collect = metrics_collect,
+			.arg = s,
+		};
+
+		err = metrics_start(&s->metrics, &src, opt->debug);
+	}
 	if (!err)
 		status = finish(s, capture_loop(s));
 	if (s->opened)
@@ -636,6 +694,7 @@ static int run_capture(struct options *opt)
 		owners_close(&s->owners);
 	cgroups_close(&s->cgroups);
 	free(s->frame);
+	metrics_stop(&s->metrics);
 	filter_free(&s->filt);
 	out_fini(&s->out);
 	free(s);

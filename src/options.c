@@ -18,6 +18,7 @@
 
 #include "filter.h"
 #include "iface.h"
+#include "metrics.h"
 #include "options.h"
 #include "pcapfile.h"
 #include "util.h"
@@ -35,6 +36,7 @@ enum {
 	OPT_UID,
 	OPT_COMM,
 	OPT_CGROUP,
+	OPT_METRICS,
 };
 
 #define STR_(x) #x
@@ -105,6 +107,8 @@ static const struct opt opts[] = {
 	  "only packets of processes of USER, a name or\nnumber (repeatable)" },
 	{ OPT_CGROUP, "cgroup", required_argument, "    --cgroup=PATH",
 	  "only packets of processes in cgroup PATH or\nbelow it (repeatable)" },
+	{ OPT_METRICS, "metrics", required_argument, "    --metrics=ADDR:PORT",
+	  "serve the counters for Prometheus at\nhttp://ADDR:PORT/metrics ([ADDR]:PORT for IPv6)" },
 	{ 'Z', "relinquish-privileges", required_argument, "-Z, --relinquish-privileges=USER",
 	  "run as USER after setup" },
 	{ OPT_DEBUG, "debug", no_argument, "    --debug", "show libbpf and verifier messages" },
@@ -367,6 +371,15 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 	case OPT_NO_PROCESS:
 		o->no_process = true;
 		break;
+	case OPT_METRICS: {
+		struct sockaddr_storage ss;
+		socklen_t len;
+
+		if (metrics_parse_addr(arg, &ss, &len))
+			bad_arg("metrics address (ADDR:PORT, or [ADDR]:PORT for IPv6)", arg);
+		o->metrics = arg;
+		break;
+	}
 	case OPT_VERSION:
 		printf("sockcap %s\n", PACKAGE_VERSION);
 		exit(EXIT_SUCCESS);
@@ -398,6 +411,9 @@ static void check_combinations(struct options *o, bool wflag_set)
 		bad_usage("-r reads a file; it cannot be combined with -i");
 	if (o->rfile && o->direction != SC_DIR_INOUT)
 		bad_usage("-Q chooses the direction of a live capture; it cannot be combined with "
+			  "-r");
+	if (o->rfile && o->metrics)
+		bad_usage("--metrics serves a live capture's counters; it cannot be combined with "
 			  "-r");
 	if (o->rfile && o->dump.rotate_secs)
 		bad_usage("-G rotates files of a live capture; it cannot be combined with -r");

@@ -37,6 +37,7 @@ struct options {
 	size_t pkt_ring_bytes; /* -w */
 	struct print_opts print;
 	const char *wfile, *rfile, *user;
+	const char *metrics; /* --metrics ADDR:PORT, NULL: none */
 	uint32_t snaplen;
 	int format; /* enum pf_format, or -1: from the file name */
 	bool nano;

@@ -114,6 +114,17 @@ bad "$SC_TMP/short: not a pcap or pcapng file" -r "$SC_TMP/short"
 bad "$SC_TMP/empty: empty file" -r "$SC_TMP/empty"
 bad "$SC_TMP: " -r "$SC_TMP"
 bad "cannot be combined with -i" -r /nonexistent -i lo
+# --metrics ADDR:PORT: an IPv4 address, or an IPv6 one in brackets; no names
+m="metrics address"
+bad "$m (ADDR:PORT, or [ADDR]:PORT for IPv6) '127.0.0.1'" --metrics 127.0.0.1
+for arg in :9100 127.0.0.1: 127.0.0.1:0 127.0.0.1:65536 127.0.0.1:x 127.0.0.1:+80 \
+	'127.0.0.1: 80' 256.1.1.1:9100 1.2.3:9100 localhost:9100 ::1:9100 '[::1]9100' '[::1' \
+	'[::1]:' '[]:9100' '[127.0.0.1]:9100' '[fe80::1%lo]:9100' ''; do
+	bad "$m" --metrics "$arg"
+done
+bad "$m" --metrics=1.2.3.4:9100:1
+bad "--metrics" --metrics
+bad "cannot be combined with -r" -r /nonexistent --metrics 127.0.0.1:9100
 
 for h in --help -h; do
 	run "$h"

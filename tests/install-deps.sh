@@ -5,16 +5,18 @@ set -e
 
 build="autoconf automake make pkg-config gcc libc6-dev clang llvm bpftool
 	libbpf-dev libelf-dev zlib1g-dev libpcap-dev libcap-dev linux-libc-dev
+	libmicrohttpd-dev
 	libclang-rt-dev
 	groff-base man-db"
 # libclang-rt-dev: the libFuzzer runtime the fuzzers of make check use.
 # live tests compare with tcpdump on veth pairs in namespaces and check
 # capture files with tshark and capinfos; check-vm boots Debian's 6.1
 # kernel under qemu; bench/ floods with trafgen and iperf3; CI checks the
-# code's format with clang-format
+# code's format with clang-format; --metrics is checked with prometheus
+# (promtool, and a server scraping it) and curl
 tests="iproute2 tcpdump python3 util-linux procps coreutils
 	qemu-system-x86 busybox-static kmod xz-utils tshark wireshark-common
-	netsniff-ng iperf3 clang-format"
+	netsniff-ng iperf3 clang-format prometheus curl"
 
 missing=
 for p in $build $tests; do
