@@ -12,6 +12,8 @@
 # says it owns) and print, with sockcap -r, the full capture's lines; its
 # packets must be byte for byte those that the packet ring gives with
 # --no-process. The filters refuse to run without attribution.
+# nine captures at once: minutes in an emulated VM
+SC_TIMEOUT=${SC_TIMEOUT:-400}
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 sc_need_root
@@ -68,15 +70,22 @@ sc_start usrv "$B" "out:^ready" setpriv --reuid=65534 --regid=65534 --clear-grou
 TPID=$(awk '$1 == "own" { print $4; exit }' "$SC_TMP/tsrv.out")
 UPID=$(awk '$1 == "own" { print $4; exit }' "$SC_TMP/usrv.out")
 
-sc_sockcap all "$B" -i vB
-sc_sockcap comm "$B" -i vB --comm srv-tcp
-sc_sockcap pid "$B" -i vB --pid "$UPID"
-sc_sockcap uid "$B" -i vB --uid nobody
-sc_sockcap cg "$B" -i vB --cgroup "/$CGNAME"
-sc_sockcap either "$B" -i vB --comm srv-tcp --comm srv-udp
-sc_sockcap none "$B" -i vB --comm srv-tcp --uid nobody
-sc_sockcap file "$B" -i vB -w "$SC_TMP/f.pcapng"
-sc_sockcap ring "$B" -i vB --no-process -w "$SC_TMP/r.pcapng"
+# nine captures, started together (each loads its programs: seconds in an
+# emulated VM), then waited for
+start() { sc_start "$1" "$B" "" "$SOCKCAP" -i vB "${@:2}"; }
+start all
+start comm --comm srv-tcp
+start pid --pid "$UPID"
+start uid --uid nobody
+start cg --cgroup "/$CGNAME"
+start either --comm srv-tcp --comm srv-udp
+start none --comm srv-tcp --uid nobody
+start file -w "$SC_TMP/f.pcapng"
+start ring --no-process -w "$SC_TMP/r.pcapng"
+for n in all comm pid uid cg either none file ring; do
+	sc_wait_for "$n to listen" "$SC_READY_SECS" sc_grep_q '^sockcap: listening on ' "$SC_TMP/$n.err" ||
+		sc_die "$n did not start: $(head -c 300 "$SC_TMP/$n.err")"
+done
 
 # ------------------------------------------------ traffic
 clients_to_b
