@@ -98,6 +98,7 @@ static uint64_t realtime_ns(void)
 static void write_packet(struct session *s, const struct ring_pkt *rp, const char *note,
 			 size_t note_len)
 {
+	struct pf_comment comment = { note, (uint32_t)note_len };
 	struct pf_packet p = {
 		.iface = rp->iface,
 		.ts_ns = rp->ts_ns,
@@ -105,8 +106,8 @@ static void write_packet(struct session *s, const struct ring_pkt *rp, const cha
 		.len = rp->len,
 		.flags = pf_flags_from_pkttype(rp->pkttype),
 		.data = rp->data,
-		.comment = note_len ? note : NULL,
-		.comment_len = (uint32_t)note_len,
+		.comments = &comment,
+		.ncomments = note_len ? 1 : 0,
 	};
 	int err;
 
