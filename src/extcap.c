@@ -326,6 +326,8 @@ static int check_filter(const char *ifname, const char *expr)
 	saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (saved < 0 || dup2(STDOUT_FILENO, STDERR_FILENO) < 0) {
 		sc_err("extcap: %s", strerror(errno));
+		if (saved >= 0)
+			close(saved);
 		return EXIT_FAILURE;
 	}
 	err = filter_compile(&f, expr, ifname, link_info(link)->linktype, MAX_SNAPLEN);
@@ -379,7 +381,9 @@ static int command_line(const struct call *c, const char *ifname, char *pids, ch
 	av[ac++] = "--format";
 	av[ac++] = "pcapng";
 	for (size_t i = 0; i < NSETTINGS; i++) {
-		if (!c->set[i] || i == S_EXPRESSION || i == S_PID)
+		/* an empty value is one left unset */
+		if (!c->set[i] || (!settings[i].flag && !*c->set[i]) || i == S_EXPRESSION ||
+		    i == S_PID)
 			continue;
 		av[ac++] = (char *)settings[i].call;
 		if (!settings[i].flag)
