@@ -18,6 +18,7 @@
 #include "capture.h"
 #include "cgroups.h"
 #include "dump.h"
+#include "extcap.h"
 #include "filter.h"
 #include "iface.h"
 #include "linktype.h"
@@ -305,7 +306,9 @@ static void print_stats(struct capture *c, struct session *s)
 			fprintf(stderr, "%llu packets not written (file limit reached)\n",
 				s->over_limit);
 		if (lost)
-			fprintf(stderr, "%llu packets lost (writing the file failed)\n", lost);
+			fprintf(stderr, "%llu packets lost (%s)\n", lost,
+				dump_closed(&s->dump) ? "output closed"
+						      : "writing the file failed");
 		if (k.lost && !s->carrying)
 			fprintf(stderr, "%llu summary lines lost (ring buffer full)\n",
 				(unsigned long long)k.lost);
@@ -702,14 +705,23 @@ static int run_capture(struct options *opt)
 	return status;
 }
 
+/* What the command line asks for: -r, or a live capture. */
+static int run(struct options *opt)
+{
+	libbpf_set_print(opt->debug ? libbpf_print : libbpf_warnings);
+	return opt->rfile ? read_file(opt) : run_capture(opt);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt;
 	int status;
 
+	/* Wireshark runs sockcap as an extcap program: src/extcap.c */
+	if (extcap_wanted(argc, argv))
+		return extcap_main(argc, argv, run);
 	options_parse(argc, argv, &opt);
-	libbpf_set_print(opt.debug ? libbpf_print : libbpf_warnings);
-	status = opt.rfile ? read_file(&opt) : run_capture(&opt);
+	status = run(&opt);
 	options_free(&opt);
 	return status;
 }

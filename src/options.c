@@ -114,6 +114,10 @@ static const struct opt opts[] = {
 	{ OPT_DEBUG, "debug", no_argument, "    --debug", "show libbpf and verifier messages" },
 	{ 'h', "help", no_argument, "-h, --help", "this help" },
 	{ OPT_VERSION, "version", no_argument, "    --version", "print the version" },
+	/* Wireshark's calls, --extcap-*, are answered by src/extcap.c */
+	{ 0, NULL, 0, "    --extcap-interfaces",
+	  "list the interfaces for Wireshark, which runs\nsockcap as an extcap program (see "
+	  "WIRESHARK\nin sockcap(8))" },
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
