@@ -29,6 +29,7 @@ enum {
 	OPT_PRINT,
 	OPT_DUMP_EBPF,
 	OPT_NO_PROCESS,
+	OPT_JSON,
 };
 
 #define STR_(x) #x
@@ -54,6 +55,8 @@ static const struct opt opts[] = {
 	{ 'l', NULL, no_argument, "-l", "line-buffered output" },
 	{ 't', NULL, no_argument, "-t",
 	  "no timestamp; -tt epoch, -ttt delta,\n-tttt date and time, -ttttt since first" },
+	{ OPT_JSON, "json", no_argument, "    --json",
+	  "a JSON object per packet, one a line (JSON\nLines), instead of the summary line" },
 	{ 'p', "no-promiscuous-mode", no_argument, "-p, --no-promiscuous-mode",
 	  "do not put the interface in promiscuous mode" },
 	{ 'Q', "direction", required_argument, "-Q, --direction=in|out|inout",
@@ -106,7 +109,7 @@ void options_usage(FILE *f)
 {
 	fputs("Usage: sockcap [-elnpv] [-t...] [-B KiB] [-c count] [-i interface] [-Q dir]\n"
 	      "               [-w file [-C size] [-G seconds] [-W count] [--print]]\n"
-	      "               [-s snaplen] [-r file] [-Z user] [-F file | expression]\n"
+	      "               [--json] [-s snaplen] [-r file] [-Z user] [-F file | expression]\n"
 	      "\n",
 	      f);
 	for (size_t i = 0; i < NOPTS; i++) {
@@ -299,6 +302,9 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 	case OPT_NO_PROCESS:
 		o->no_process = true;
 		break;
+	case OPT_JSON:
+		o->print.json = 1;
+		break;
 	case OPT_VERSION:
 		printf("sockcap %s\n", PACKAGE_VERSION);
 		exit(EXIT_SUCCESS);
@@ -314,6 +320,12 @@ static void check_combinations(struct options *o, bool wflag_set)
 	if (!o->wfile && (o->dump.rotate_bytes || o->dump.rotate_secs || wflag_set ||
 			  o->print_lines || o->format >= 0 || o->nano))
 		bad_usage("-C, -G, -W, --print, --format and --nano need -w");
+	/* with -w the file is the output: JSON is what --print would print */
+	if (o->print.json && o->wfile && !o->print_lines)
+		bad_usage("--json formats the printed packets; with -w, add --print to print them");
+	if (o->print.json && (o->print.ts != TS_TIME || o->print.vflag))
+		bad_usage("-t and -v shape the summary line; --json has a time in RFC 3339 UTC "
+			  "and every field");
 	if (wflag_set && !o->dump.rotate_bytes && !o->dump.rotate_secs)
 		bad_usage("-W needs -C or -G");
 	if (o->wfile) {
