@@ -89,4 +89,13 @@ for g in "${!groups[@]}"; do
 done
 [ "$nfiles" -ge 20 ] || sc_fail "only $nfiles golden files found"
 
+# -w with --print: the file gets the packets, stdout the same objects
+f=$srcdir/tests/golden/sockcap.pcapng
+timeout 60 "$SOCKCAP" -r "$f" --json >"$SC_TMP/r.jsonl" 2>/dev/null
+timeout 60 "$SOCKCAP" -r "$f" -w "$SC_TMP/copy.pcapng" --print --json >"$SC_TMP/w.jsonl" 2>/dev/null
+sc_check_eq "-r -w --print --json: exit status" 0 "$?"
+cmp -s "$SC_TMP/r.jsonl" "$SC_TMP/w.jsonl" || sc_fail "-w --print --json printed other objects than -r --json"
+sc_check_eq "-w --print --json: packets in the copy" "$(sc_lines "$SC_TMP/r.jsonl")" \
+	"$(tshark -r "$SC_TMP/copy.pcapng" 2>/dev/null | wc -l)"
+
 sc_done
