@@ -37,6 +37,7 @@ enum {
 	OPT_COMM,
 	OPT_CGROUP,
 	OPT_METRICS,
+	OPT_JSON,
 };
 
 #define STR_(x) #x
@@ -62,6 +63,8 @@ static const struct opt opts[] = {
 	{ 'l', NULL, no_argument, "-l", "line-buffered output" },
 	{ 't', NULL, no_argument, "-t",
 	  "no timestamp; -tt epoch, -ttt delta,\n-tttt date and time, -ttttt since first" },
+	{ OPT_JSON, "json", no_argument, "    --json",
+	  "a JSON object per packet, one a line (JSON\nLines), instead of the summary line" },
 	{ 'p', "no-promiscuous-mode", no_argument, "-p, --no-promiscuous-mode",
 	  "do not put the interface in promiscuous mode" },
 	{ 'Q', "direction", required_argument, "-Q, --direction=in|out|inout",
@@ -128,7 +131,7 @@ void options_usage(FILE *f)
 {
 	fputs("Usage: sockcap [-elnpv] [-t...] [-B KiB] [-c count] [-i interface] [-Q dir]\n"
 	      "               [-w file [-C size] [-G seconds] [-W count] [--print]]\n"
-	      "               [-s snaplen] [-r file] [-Z user] [--no-process]\n"
+	      "               [--json] [-s snaplen] [-r file] [-Z user] [--no-process]\n"
 	      "               [--pid pid] [--comm name] [--uid user] [--cgroup path]\n"
 	      "               [-F file | expression]\n"
 	      "\n",
@@ -384,6 +387,9 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 		o->metrics = arg;
 		break;
 	}
+	case OPT_JSON:
+		o->print.json = 1;
+		break;
 	case OPT_VERSION:
 		printf("sockcap %s\n", PACKAGE_VERSION);
 		exit(EXIT_SUCCESS);
@@ -399,6 +405,12 @@ static void check_combinations(struct options *o, bool wflag_set)
 	if (!o->wfile && (o->dump.rotate_bytes || o->dump.rotate_secs || wflag_set ||
 			  o->print_lines || o->format >= 0 || o->nano))
 		bad_usage("-C, -G, -W, --print, --format and --nano need -w");
+	/* with -w the file is the output: JSON is what --print would print */
+	if (o->print.json && o->wfile && !o->print_lines)
+		bad_usage("--json formats the printed packets; with -w, add --print to print them");
+	if (o->print.json && (o->print.ts != TS_TIME || o->print.vflag))
+		bad_usage("-t and -v shape the summary line; --json has a time in RFC 3339 UTC "
+			  "and every field");
 	if (wflag_set && !o->dump.rotate_bytes && !o->dump.rotate_secs)
 		bad_usage("-W needs -C or -G");
 	if (o->wfile) {

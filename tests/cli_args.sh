@@ -99,6 +99,11 @@ bad "need -w" -W 3
 bad "need -w" -C 1
 bad "need -w" -G 1
 bad "need -w" --print
+# --json: the file is what -w writes; -t and -v shape the summary line only
+bad "add --print" --json -w "$SC_TMP/x.pcap" -i lo
+bad "add --print" --json -r "$srcdir/tests/golden/sll.pcap" -w "$SC_TMP/x.pcap"
+bad "-t and -v" --json -tt -i lo
+bad "-t and -v" --json -v -r "$srcdir/tests/golden/sll.pcap"
 bad "need -w" --format pcapng
 bad "-w" -w ''
 bad "-w" -i lo -w ''
