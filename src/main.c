@@ -364,10 +364,8 @@ static int metrics_collect(void *arg, struct metrics_sample *m)
 		metrics_put(m, METRICS_ATTRIBUTED, METRICS_ALL_IFS, s->l4 - s->unowned);
 		metrics_put(m, METRICS_UNATTRIBUTED, METRICS_ALL_IFS, s->unowned);
 	}
-	if (!s->dumping || s->carrying) {
-		/* lines, or packets that came with their records (pcapng comments) */
-		metrics_put(m, METRICS_CAPTURED, METRICS_ALL_IFS,
-			    s->dumping ? s->written : s->out.done);
+	if (!s->dumping) {
+		metrics_put(m, METRICS_CAPTURED, METRICS_ALL_IFS, s->out.done);
 		metrics_put(m, METRICS_DROPPED, METRICS_ALL_IFS, k.lost);
 		return 0;
 	}
@@ -375,6 +373,13 @@ static int metrics_collect(void *arg, struct metrics_sample *m)
 		err = capture_if_counters(&s->cap, i, &sk);
 		if (err)
 			return err;
+		/*
+		 * Packets that came with their records (pcapng comments): the
+		 * ring buffer's drops, of all the interfaces, go with the
+		 * first, as in the file's statistics blocks.
+		 */
+		if (s->carrying)
+			sk.dropped = i == 0 ? k.lost : 0;
 		metrics_put(m, METRICS_DROPPED, (int)i, sk.dropped);
 		metrics_put(m, METRICS_CAPTURED, (int)i, s->written_if[i]);
 	}
