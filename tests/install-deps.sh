@@ -13,10 +13,15 @@ build="autoconf automake make pkg-config gcc libc6-dev clang llvm bpftool
 # capture files with tshark and capinfos; check-vm boots Debian's 6.1
 # kernel under qemu; bench/ floods with trafgen and iperf3; CI checks the
 # code's format with clang-format; --metrics is checked with prometheus
-# (promtool, and a server scraping it) and curl
+# (promtool, and a server scraping it) and curl; tests/completion.sh loads
+# the completion into bash-completion; check-deb builds the Debian package
+# (debhelper, whose compat 13 brings dh-autoreconf; po-debconf for its
+# debconf templates; dpkg-buildpackage wants build-essential), checks it
+# with lintian and sets file capabilities (libcap2-bin)
 tests="iproute2 tcpdump python3 util-linux procps coreutils
 	qemu-system-x86 busybox-static kmod xz-utils tshark wireshark-common
-	netsniff-ng iperf3 clang-format prometheus curl"
+	netsniff-ng iperf3 clang-format prometheus curl bash-completion
+	build-essential dpkg-dev debhelper po-debconf lintian libcap2-bin"
 
 missing=
 for p in $build $tests; do
