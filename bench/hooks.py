@@ -52,6 +52,7 @@ elif phase == "sendto":
             pass
 elif phase == "tcp":
     l = socket.socket()
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     l.bind(("127.0.0.1", 40003))
     l.listen(64)
     for _ in range(n):
@@ -100,6 +101,8 @@ def main():
     ap.add_argument("--sockcap", default=os.path.join(HERE, "..", "build", "sockcap"))
     ap.add_argument("--count", type=int, default=20000, help="operations per phase")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-process", action="store_true",
+                    help="sockcap --no-process: the socket filter alone, for comparison")
     a = ap.parse_args()
     if os.geteuid():
         die("run as root")
@@ -117,7 +120,8 @@ def main():
         for run in range(a.runs):
             old_ids = {p["id"] for p in all_progs()}
             cap = subprocess.Popen(["timeout", "-s", "INT", "600", "ip", "netns", "exec", ns,
-                                    a.sockcap, "-i", "lo"], stdout=subprocess.DEVNULL,
+                                    a.sockcap, "-i", "lo"] + (["--no-process"] if a.no_process else []),
+                                   stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, text=True)
             line = cap.stderr.readline()
             if "listening" not in line:

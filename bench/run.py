@@ -1440,7 +1440,8 @@ def report_header(doc):
     tx, cap = doc["cpus"]["sender"], doc["cpus"]["capture"]
     L = ["sockcap benchmark (%s)" % {"print": "summary lines", "write": "--write",
                                      "filter": "--filter", "shared": "--shared-cpu",
-                                     "tcp": "--tcp"}[mode],
+                                     "tcp": "--tcp", "attribution": "--attribution"}[mode]
+         + (", --listening" if o.get("listening") else ""),
          "  date     %s" % doc["started"],
          "  kernel   %s, %s CPUs: %s" % (h["kernel"], h["cpus"], h["cpu_model"]),
          "  load     %s at the start (1, 5, 15 min load average)" % load_str(h.get("loadavg_start")),
@@ -1519,6 +1520,16 @@ def report_header(doc):
               "           (its -w default), tcpdump's libpcap buffer 2 MiB (-B 2048)",
               "  columns  captured  packets in the file (counted with %s) / frames sent" % fc]
         L += col_common + ["           us/pkt    CPU s / packets in the file"]
+    elif mode == "attribution":
+        L += ["  capture  on CPU %d, in the receiver's namespace, output to a file in %s" % (cap, outdir),
+              "  receiver %s" % ("a UDP socket bound to the destination, never read: every frame"
+                                 " has an owner to look up" if o.get("listening") else
+                                 "no socket holds the port: one array lookup per frame"),
+              "  cases    a no capture              b sockcap -i VETH > file (attribution)",
+              "           c sockcap --no-process -i VETH > file",
+              "           d tcpdump -n -i VETH > file"] + nullf + brackets + [
+              "  columns  captured  lines printed / frames sent",
+              "           decoded   lines showing the frame's UDP header / lines printed"]
     elif mode == "shared":
         L += ["  capture  on CPU %d, the sender's CPU (a busy host), in the receiver's" % cap,
               "           namespace, output to a file in %s" % outdir,
@@ -1766,6 +1777,7 @@ def report(doc):
 
 
 MODE_TAG = {"print": "", "write": " (`--write`)", "filter": " (`--filter`)",
+            "attribution": " (`--attribution`)",
             "shared": " (`--shared-cpu`)", "tcp": " (`--tcp`)"}
 README_LABEL = {
     ("print", "b"): "`sockcap -i veth > file`", ("print", "c"): "`tcpdump -n -i veth > file`",
@@ -1778,6 +1790,9 @@ README_LABEL = {
     ("shared", "c"): "`tcpdump -n -i veth > file`, capture on the sender's CPU",
     ("shared", "d"): "`sockcap -w`, capture on the sender's CPU",
     ("shared", "f"): "`tcpdump -w`, capture on the sender's CPU",
+    ("attribution", "b"): "`sockcap -i veth > file`",
+    ("attribution", "c"): "`sockcap --no-process -i veth > file`",
+    ("attribution", "d"): "`tcpdump -n -i veth > file`",
     ("tcp", "b"): "`sockcap -s 128 -w`, iperf3 TCP", ("tcp", "c"): "`tcpdump -s 128 -w`, iperf3 TCP",
 }
 
