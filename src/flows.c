@@ -73,11 +73,11 @@ static void icmp_class(const struct sc_flow_key *k, char *buf, size_t size)
 	bool v6 = k->family == 6;
 
 	if (k->icmp == (v6 ? SC_FLOW_ICMP6_ECHO : SC_FLOW_ICMP_ECHO))
-		snprintf(buf, size, "echo id %u", k->aport);
+		snprintf(buf, size, "echo:%u", k->aport);
 	else if (!v6 && k->icmp == 13)
-		snprintf(buf, size, "timestamp id %u", k->aport);
+		snprintf(buf, size, "timestamp:%u", k->aport);
 	else
-		snprintf(buf, size, "type %u code %u", k->icmp >> 8, k->icmp & 0xff);
+		snprintf(buf, size, "type:%u/%u", k->icmp >> 8, k->icmp & 0xff);
 }
 
 void flow_view_of(const struct sc_flow_key *k, const struct sc_flow *e, struct flow_view *v)
@@ -312,8 +312,9 @@ static void print_row(struct flows *f, const struct flow_row *r, bool interval, 
 		by[i] = interval ? r->dbytes[s] : v.bytes[i];
 		rate_text(secs > 0 ? by[i] / secs : 0, rate[i], sizeof(rate[i]));
 	}
-	/* CLOCK_TAI to local time */
-	real_ns = v.first_ns - (clock_ns(CLOCK_TAI) - clock_ns(CLOCK_REALTIME));
+	/* CLOCK_TAI to local time: they differ by whole seconds (leap seconds) */
+	real_ns = v.first_ns - (clock_ns(CLOCK_TAI) - clock_ns(CLOCK_REALTIME) + 500000000ull) /
+				       1000000000ull * 1000000000ull;
 	t = (time_t)(real_ns / 1000000000ull);
 	localtime_r(&t, &tm);
 	snprintf(start, sizeof(start), "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec,

@@ -13,10 +13,11 @@ build="autoconf automake make pkg-config gcc libc6-dev clang llvm bpftool
 # capture files with tshark and capinfos; check-vm boots Debian's 6.1
 # kernel under qemu; bench/ floods with trafgen and iperf3; CI checks the
 # code's format with clang-format; --metrics is checked with prometheus
-# (promtool, and a server scraping it) and curl
+# (promtool, and a server scraping it) and curl; --flows' handshake time
+# with a dropped SYN (nftables, in check-vm)
 tests="iproute2 tcpdump python3 util-linux procps coreutils
 	qemu-system-x86 busybox-static kmod xz-utils tshark wireshark-common
-	netsniff-ng iperf3 clang-format prometheus curl"
+	netsniff-ng iperf3 clang-format prometheus curl nftables"
 
 missing=
 for p in $build $tests; do
