@@ -60,13 +60,14 @@ ref=$(tshark -n -r "$SC_TMP/td.pcap" -Y "tcp.srcport == $p1 && tcp.analysis.init
 sc_log "tshark's initial RTT: ${ref:-none} s"
 # Under KVM the handshake takes 20 ms and a little; emulated (TCG), every
 # hop adds milliseconds of its own, so the reference is tshark's time from
-# the same interface (within 5%: the two take their timestamps at
-# different points), and the delay a lower bound.
+# the same interface, and the delay a lower bound. Within 10% or 5 ms: a
+# packet sent carries TCP's own timestamp to tcpdump, taken before netem
+# holds it, sockcap's is taken as the packet leaves.
 awk -v r="${rtt1%ms}" -v t="$ref" 'BEGIN {
 	if (r !~ /^[0-9.]+$/ || t == "") exit 1
 	d = r - 1000 * t; if (d < 0) d = -d
-	exit !(d <= 0.05 * r && r >= 20)
-}' || sc_fail "first: RTT $rtt1, expected tshark's ${ref:-?} s within 5%, at least 20 ms"
+	exit !((d <= 0.1 * r || d <= 5) && r >= 20)
+}' || sc_fail "first: RTT $rtt1, expected tshark's ${ref:-?} s within 10% or 5 ms, at least 20 ms"
 sc_check_eq "first: state" CLOSED "$st1"
 sc_check_eq "first: retransmissions" 0 "$retx1"
 sc_check_eq "second: state" CLOSED "$st2"
