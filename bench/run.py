@@ -101,6 +101,12 @@ CASES = {
         ("d", "tcpdump -n EXPR", ["tcpdump", "-n", "-i", "IF", FILTER_EXPR], False),
         ("f", "tcpdump -w EXPR", ["tcpdump", "-i", "IF", "-w", "FILE", FILTER_EXPR], True),
     ],
+    # process attribution on (the default) and off, in the same run
+    "attribution": [
+        ("b", "sockcap", ["SOCKCAP", "-i", "IF"], False),
+        ("c", "sockcap --no-process", ["SOCKCAP", "--no-process", "-i", "IF"], False),
+        ("d", "tcpdump -n", ["tcpdump", "-n", "-i", "IF"], False),
+    ],
     # the capture on the sender's CPU: printing and writing, both tools
     "shared": [
         ("b", "sockcap", ["SOCKCAP", "-i", "IF"], False),
@@ -119,6 +125,7 @@ NULL_CASE = ("e", "do-nothing filter", NULLF, False)
 # --bpf-stats: one more sockcap measurement, case s
 STATS_CASE = {
     "print": ("s", "sockcap, bpf_stats on", ["SOCKCAP", "-i", "IF"], False),
+    "attribution": ("s", "sockcap, bpf_stats on", ["SOCKCAP", "-i", "IF"], False),
     "shared": ("s", "sockcap, bpf_stats on", ["SOCKCAP", "-i", "IF"], False),
     "write": ("s", "sockcap -w, bpf_stats on", ["SOCKCAP", "-i", "IF", "-w", "FILE"], True),
     "filter": ("s", "sockcap EXPR, bpf_stats on", ["SOCKCAP", "-i", "IF", FILTER_EXPR], False),
@@ -126,6 +133,7 @@ STATS_CASE = {
 # Pairs compared directly in the summary: (sockcap case, tcpdump case).
 PAIRS = {
     "print": [("b", "c")],
+    "attribution": [("b", "c"), ("b", "d")],
     "write": [("b", "c")],
     "filter": [("b", "d"), ("c", "f")],
     "shared": [("b", "c"), ("d", "f")],
@@ -371,6 +379,12 @@ Raw results go to a JSON file; --report makes the report again from one.""")
     m.add_argument("--shared-cpu", dest="mode", action="store_const", const="shared",
                    help="the captures run on the sender's CPU %d (a busy host): sockcap "
                    "and tcpdump -n printing, sockcap -w and tcpdump -w" % TX_CPU)
+    m.add_argument("--attribution", dest="mode", action="store_const", const="attribution",
+                   help="sockcap with process attribution (the default) against "
+                   "sockcap --no-process and tcpdump -n, all printing")
+    p.add_argument("--listening", action="store_true",
+                   help="a UDP socket in the receiving namespace holds the flood's port "
+                   "(so the owner lookup goes all the way), instead of no socket")
     m.add_argument("--tcp", dest="mode", action="store_const", const="tcp",
                    help="an iperf3 TCP transfer (client and server on CPU %d) against "
                    "sockcap -s %d -w FILE and tcpdump -s %d -w FILE"
@@ -398,6 +412,9 @@ Raw results go to a JSON file; --report makes the report again from one.""")
             p.error("--bpf-stats does not apply to --tcp")
     elif a.tcp_secs is not None:
         p.error("--tcp-secs needs --tcp")
+    if a.listening and a.mode not in ("print", "attribution", "shared"):
+        p.error("--listening applies to printing modes only (the default, --attribution, "
+                "--shared-cpu)")
     if a.count is None:
         a.count = COUNT
     if a.tcp_secs is None:
@@ -456,6 +473,7 @@ class Bench:
         self.tg = None  # cpuwrap.py running timeout(1) running trafgen
         self.tg_pidfile = None
         self.srv = None  # timeout(1) running the iperf3 server
+        self.holder = None  # timeout(1) running the UDP socket of --listening
         self.cli = None  # timeout(1) running the iperf3 client
         self.bpf_stats_old = None
         pfx = "scb%d" % os.getpid()
@@ -589,8 +607,36 @@ class Bench:
         stop_timeout(self.srv)
         self.srv = None
 
+    def listen(self):
+        """--listening: a UDP socket bound to the flood's port, never read
+        (its queue fills and the kernel drops the rest, as for any slow
+        reader), so that every frame has a local owner to look up. The
+        flood's destination becomes an address of the receiving end."""
+        if run_quiet(["ip", "-n", self.ns_rx, "addr", "add", DST_IP + "/32", "dev",
+                      self.if_rx]).returncode:
+            die("cannot give %s the address %s" % (self.if_rx, DST_IP))
+        code = ("import socket, time\n"
+                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                "s.bind(('%s', %d))\n"
+                "print('ready', flush=True)\n"
+                "time.sleep(100000)\n" % (DST_IP, DPORT))
+        self.holder = subprocess.Popen(
+            ["timeout", "-k", "5", "86400"] + self.nsx(self.ns_rx, sys.executable or "python3",
+                                                       "-c", code),
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        if self.holder.stdout.readline().strip() != b"ready":
+            die("the UDP socket of --listening did not start")
+        note("a UDP socket holds %s port %d" % (DST_IP, DPORT))
+
+    def stop_listen(self):
+        if self.holder is not None:
+            if self.holder.poll() is None:
+                self.holder.terminate()
+            reap(self.holder, 10)
+            self.holder = None
+
     def cleanup(self):
-        for f in (self.stop_capture, self.stop_send, self.stop_tcp):
+        for f in (self.stop_capture, self.stop_send, self.stop_tcp, self.stop_listen):
             try:
                 f()
             except Exception as e:  # keep going: the namespaces must go
@@ -1129,6 +1175,8 @@ class Bench:
         self.json_path = os.path.abspath(a.json or os.path.join(
             self.outbase, "sockcap-bench-%s-%s-%d.json" % (self.mode, stamp, os.getpid())))
         self.setup()
+        if a.listening:
+            self.listen()
         cpu_model = "?"
         with open("/proc/cpuinfo") as f:
             for l in f:
@@ -1142,7 +1190,8 @@ class Bench:
             "options": {"runs": a.runs, "count": None if self.mode == "tcp" else a.count,
                         "tcp_secs": a.tcp_secs if self.mode == "tcp" else None,
                         "tx_ring": a.tx_ring, "null_filter": not a.no_null_filter,
-                        "bpf_stats": a.bpf_stats, "outdir": self.outbase},
+                        "bpf_stats": a.bpf_stats, "outdir": self.outbase,
+                        "listening": a.listening},
             "host": {"kernel": os.uname().release, "cpus": os.cpu_count(), "cpu_model": cpu_model,
                      "loadavg_start": loadavg()},
             "cpus": {"sender": TX_CPU, "capture": self.cap_cpu},

@@ -383,7 +383,7 @@ static int ng_idb(struct pf_reader *r, const uint8_t *b, size_t n)
 	return 0;
 }
 
-/* epb_flags / pack_flags and the first opt_comment among the options from at to end. */
+/* epb_flags / pack_flags and the opt_comments among the options from at to end. */
 static int ng_flags(struct pf_reader *r, const uint8_t *at, const uint8_t *end, struct pf_packet *p)
 {
 	const uint8_t *val = NULL;
@@ -391,15 +391,12 @@ static int ng_flags(struct pf_reader *r, const uint8_t *at, const uint8_t *end, 
 	int rc;
 
 	p->flags = 0;
-	p->comment = NULL;
-	p->comment_len = 0;
 	while ((rc = ng_opt(r, &at, end, &code, &olen, &val)) > 0) {
 		if (code == OPT_EPB_FLAGS && olen == 4)
 			p->flags = rd32(r, val);
-		if (code == OPT_COMMENT && !p->comment) {
-			p->comment = (const char *)val;
-			p->comment_len = olen;
-		}
+		if (code == OPT_COMMENT && p->ncomments < PF_COMMENTS_MAX)
+			r->comments[p->ncomments++] =
+				(struct pf_comment){ (const char *)val, olen };
 	}
 	return rc;
 }
@@ -553,8 +550,8 @@ int pf_read_packet(struct pf_reader *r, struct pf_packet *p)
 		return r->err;
 	if (!r->f)
 		return fail(r, -EINVAL, "reader not open");
-	p->comment = NULL;
-	p->comment_len = 0;
+	p->comments = r->comments;
+	p->ncomments = 0;
 	rc = r->fmt == PF_PCAPNG ? ng_next(r, p) : pcap_next(r, p);
 	if (rc > 0) {
 		/* a wire length below the captured one is nonsense: trust the data */

@@ -410,6 +410,12 @@ uint64_t pf_writer_size(const struct pf_writer *w)
 	return w->flushed + w->len;
 }
 
+/* A comment's bytes as written: at most PF_COMMENT_MAX. */
+static uint32_t comment_len(const struct pf_comment *c)
+{
+	return c->s ? (c->len < PF_COMMENT_MAX ? c->len : PF_COMMENT_MAX) : 0;
+}
+
 /*
  * The fixed part before the packet data (hdr) and the part after it (tail:
  * padding, options, trailing length); returns the record's total size.
@@ -417,7 +423,8 @@ uint64_t pf_writer_size(const struct pf_writer *w)
 static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p, uint8_t *hdr,
 			   size_t *hdr_len, uint8_t *tail, size_t *tail_len)
 {
-	size_t total, at, opts, clen;
+	size_t total, at, opts;
+	uint32_t n;
 
 	if (w->fmt != PF_PCAPNG) {
 		uint32_t sub = (uint32_t)(p->ts_ns % 1000000000u);
@@ -434,10 +441,12 @@ static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p,
 
 	/*
 	 * Enhanced Packet Block (4.3); epb_flags (4.3.1) only when known, and
-	 * opt_comment (3.5) when there is one.
+	 * the comments (opt_comment, 3.5).
 	 */
-	clen = p->comment ? (p->comment_len < PF_COMMENT_MAX ? p->comment_len : PF_COMMENT_MAX) : 0;
-	opts = (p->flags ? 8 : 0) + (clen ? 4 + pad4(clen) : 0);
+	n = p->ncomments < PF_COMMENTS_MAX ? p->ncomments : PF_COMMENTS_MAX;
+	opts = p->flags ? 8 : 0;
+	for (uint32_t i = 0; i < n; i++)
+		opts += 4 + pad4(comment_len(&p->comments[i]));
 	total = NG_EPB_HDR + pad4(p->caplen) + (opts ? opts + 4 : 0) + 4;
 	block_start(hdr, NG_EPB, total);
 	put32(hdr + 8, p->iface);
@@ -455,8 +464,9 @@ static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p,
 		put32(tail + at + 4, p->flags);
 		at += 8;
 	}
-	if (clen)
-		at += put_opt(tail + at, OPT_COMMENT, p->comment, clen);
+	for (uint32_t i = 0; i < n; i++)
+		at += put_opt(tail + at, OPT_COMMENT, p->comments[i].s,
+			      comment_len(&p->comments[i]));
 	if (opts) {
 		put32(tail + at, OPT_END);
 		at += 4;
@@ -468,7 +478,7 @@ static size_t packet_parts(const struct pf_writer *w, const struct pf_packet *p,
 
 int pf_write_packet(struct pf_writer *w, const struct pf_packet *p)
 {
-	uint8_t hdr[NG_EPB_HDR], tail[3 + 8 + 4 + PF_COMMENT_MAX + 4 + 4];
+	uint8_t hdr[NG_EPB_HDR], tail[3 + 8 + PF_COMMENTS_MAX * (4 + PF_COMMENT_MAX) + 4 + 4];
 	size_t hdr_len, tail_len, total, done;
 	struct iovec iov[3];
 	uint8_t *b;

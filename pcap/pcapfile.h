@@ -47,6 +47,12 @@ struct pf_iface {
 	uint32_t snaplen;
 };
 
+/* A comment: len bytes of UTF-8 text, not NUL-terminated. */
+struct pf_comment {
+	const char *s;
+	uint32_t len;
+};
+
 struct pf_packet {
 	uint64_t ts_ns;	 /* UTC nanoseconds since the epoch */
 	uint32_t caplen; /* bytes in data */
@@ -55,15 +61,17 @@ struct pf_packet {
 	uint32_t flags;	 /* epb_flags (pcapng); 0 when unknown */
 	const uint8_t *data;
 	/*
-	 * opt_comment (pcapng; a pcap file has none): comment_len bytes of
-	 * UTF-8 text, not NUL-terminated; NULL: none. The writer keeps at
-	 * most PF_COMMENT_MAX bytes; the reader gives the first comment.
+	 * opt_comment options (pcapng; a pcap file has none), in order. The
+	 * writer keeps PF_COMMENTS_MAX of them and PF_COMMENT_MAX bytes of
+	 * each; the reader gives the first PF_COMMENTS_MAX (valid until the
+	 * next packet is read).
 	 */
-	const char *comment;
-	uint32_t comment_len;
+	const struct pf_comment *comments;
+	uint32_t ncomments;
 };
 
-#define PF_COMMENT_MAX 1024
+#define PF_COMMENT_MAX	1024
+#define PF_COMMENTS_MAX 4
 
 /* Interface statistics (pcapng ISB). */
 struct pf_ifstats {
@@ -146,10 +154,11 @@ struct pf_reader {
 		uint64_t units;	  /* timestamp units per second */
 		int64_t offset_s; /* if_tsoffset */
 	} ifs[PF_MAX_IFACES];
-	uint64_t packets;  /* packets returned so far */
-	uint32_t sections; /* pcapng section headers read */
-	char errbuf[128];  /* why pf_read_packet() failed */
-	uint8_t *buf;	   /* current block */
+	uint64_t packets;			     /* packets returned so far */
+	uint32_t sections;			     /* pcapng section headers read */
+	char errbuf[128];			     /* why pf_read_packet() failed */
+	struct pf_comment comments[PF_COMMENTS_MAX]; /* the current packet's */
+	uint8_t *buf;				     /* current block */
 	size_t cap;
 	int err; /* first error: later calls return it again */
 };

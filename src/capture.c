@@ -162,6 +162,27 @@ int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum captur
 	return err;
 }
 
+int capture_if_link(const char *name, enum capture_link *link)
+{
+	unsigned int type = 0;
+	int fd, err;
+
+	if (!strcmp(name, CAPTURE_ANY)) {
+		*link = CAPTURE_LINK_COOKED;
+		return 0;
+	}
+	if (strlen(name) >= IFNAMSIZ || !if_nametoindex(name))
+		return -ENODEV;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	err = hw_type(fd, name, &type);
+	if (!err)
+		err = link_of_hwtype(type, link);
+	close(fd);
+	return err;
+}
+
 /*
  * Process attribution: the filter looks packets up in the owner table's
  * maps. Without it they are not even created, and the filter that reads

@@ -50,6 +50,12 @@ enum capture_link {
  * stderr and returns a negative errno.
  */
 int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum capture_link *link);
+/*
+ * The link a capture on one interface (or "any") would have, up or down;
+ * prints nothing. 0, -ENODEV when there is no such interface, or
+ * -EOPNOTSUPP for a link type sockcap cannot capture.
+ */
+int capture_if_link(const char *name, enum capture_link *link);
 
 /*
  * How the translator builds an expression's program, for a capture and for

@@ -13,9 +13,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -74,9 +76,18 @@ static int make_name(struct dump *d, unsigned int seq, int digits)
 	return 0;
 }
 
-/* One line per failure: a writer that failed keeps returning its error. */
+/*
+ * One line per failure: a writer that failed keeps returning its error.
+ * A reader that closes its end of a pipe or FIFO once the header is
+ * through (Wireshark stopping an extcap capture, `| head`) is no failure:
+ * it ends the capture, as the last file of -G and -W does.
+ */
 static int report(struct dump *d, int err)
 {
+	if (err == -EPIPE && d->w.flushed) {
+		d->closed = d->full = true;
+		return err;
+	}
 	if (err && !d->reported) {
 		d->reported = true;
 		sc_err("%s: %s", d->name, strerror(-err));
@@ -89,16 +100,19 @@ static int open_file(struct dump *d)
 	static char os[sizeof(((struct utsname *)0)->sysname) * 2 + 2], app[64];
 	struct utsname u;
 	struct pf_shb_info shb = { 0 };
+	struct stat st;
 	int err;
 
 	if (!strcmp(d->o.path, "-")) {
 		d->fd = STDOUT_FILENO;
 		snprintf(d->name, sizeof(d->name), "(standard output)");
 	} else {
+		/* a FIFO (an extcap capture's) is opened once its reader is there */
 		d->fd = open(d->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (d->fd < 0)
 			return report(d, -errno);
 	}
+	d->pipe = fstat(d->fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 	if (uname(&u) == 0) {
 		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
 		shb.hardware = u.machine;
@@ -136,7 +150,8 @@ static int close_file(struct dump *d)
 	if (d->fd != STDOUT_FILENO && close(d->fd) < 0 && !err)
 		err = report(d, -errno);
 	d->fd = -1;
-	return err;
+	/* no statistics reach a reader that is gone, and none is missed */
+	return d->closed ? 0 : err;
 }
 
 int dump_start(struct dump *d, const struct dump_opts *o, const struct pf_iface *ifs, uint32_t nifs)
@@ -178,6 +193,11 @@ bool dump_failed(const struct dump *d)
 	return d->reported;
 }
 
+bool dump_closed(const struct dump *d)
+{
+	return d->closed;
+}
+
 /*
  * -G: end the current period's file and start the one of the period that
  * second t falls in. Periods follow on from the first, every rotate_secs
@@ -211,6 +231,8 @@ int dump_packet(struct dump *d, const struct pf_packet *p)
 	time_t t = (time_t)(p->ts_ns / NSEC_PER_SEC);
 	int err;
 
+	if (d->closed)
+		return -EPIPE;
 	if (d->full)
 		return 1;
 	if (!d->is_open)
@@ -243,11 +265,26 @@ int dump_packet(struct dump *d, const struct pf_packet *p)
 	return err ? report(d, err) : 0;
 }
 
+/*
+ * Has the reader of the pipe or FIFO closed its end? A quiet link writes
+ * nothing that would fail with EPIPE, and Wireshark, having read the
+ * packets it asked for, waits for its extcap program to end.
+ */
+static bool reader_gone(struct dump *d)
+{
+	struct pollfd pfd = { .fd = d->fd };
+
+	if (!d->pipe || !d->is_open || poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLERR))
+		return false;
+	d->closed = d->full = true;
+	return true;
+}
+
 int dump_tick(struct dump *d, uint64_t now_ns)
 {
 	uint64_t end_ns;
 
-	if (d->full)
+	if (d->full || reader_gone(d))
 		return 1;
 	if (!d->o.rotate_secs || !d->is_open)
 		return 0;
@@ -270,13 +307,16 @@ bool dump_full(const struct dump *d)
 
 int dump_flush(struct dump *d)
 {
+	int err;
+
 	if (d->full)
 		return 0;
 	if (!d->is_open)
 		return -EIO;
 	if (d->w.err)
 		return d->w.err;
-	return report(d, pf_writer_flush(&d->w));
+	err = report(d, pf_writer_flush(&d->w));
+	return d->closed ? 0 : err;
 }
 
 int dump_finish(struct dump *d)

@@ -33,6 +33,8 @@ struct dump {
 	bool is_open;
 	bool reported; /* an error was reported: the capture must end */
 	bool full;     /* -G with -W: the last file is written, no more are */
+	bool pipe;     /* the file is a pipe or FIFO (or a socket) */
+	bool closed;   /* its reader closed it: the capture ends (full too) */
 	char name[PATH_MAX];
 	unsigned int seq;     /* number of the current file in a -C sequence */
 	unsigned int by_time; /* files closed because of -G */
@@ -63,7 +65,10 @@ int dump_packet(struct dump *d, const struct pf_packet *p);
  * files have been written and capture should end, else 0 or -errno.
  */
 int dump_tick(struct dump *d, uint64_t now_ns);
-/* Have -G's -W files all been written? (The line saying so was printed.) */
+/*
+ * Have -G's -W files all been written (the line saying so was printed), or
+ * has the reader of a pipe closed it? Either ends the capture.
+ */
 bool dump_full(const struct dump *d);
 /* Push what is buffered to the file. 0 or a negative errno. */
 int dump_flush(struct dump *d);
@@ -73,6 +78,11 @@ int dump_finish(struct dump *d);
 uint64_t dump_lost(const struct dump *d);
 /* Has a write failed? (The error was reported when it happened.) */
 bool dump_failed(const struct dump *d);
+/*
+ * Did the reader of a pipe or FIFO close it? Not a failure: packets after
+ * that are refused with -EPIPE, and dump_flush() and dump_finish() say 0.
+ */
+bool dump_closed(const struct dump *d);
 
 /* The format for a file name: pcapng for *.pcapng, else pcap. */
 enum pf_format dump_format_for(const char *path);

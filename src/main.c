@@ -18,6 +18,7 @@
 #include "capture.h"
 #include "cgroups.h"
 #include "dump.h"
+#include "extcap.h"
 #include "filter.h"
 #include "flows.h"
 #include "iface.h"
@@ -102,6 +103,7 @@ static uint64_t realtime_ns(void)
 static void write_packet(struct session *s, const struct ring_pkt *rp, const char *note,
 			 size_t note_len)
 {
+	struct pf_comment comment = { note, (uint32_t)note_len };
 	struct pf_packet p = {
 		.iface = rp->iface,
 		.ts_ns = rp->ts_ns,
@@ -109,8 +111,8 @@ static void write_packet(struct session *s, const struct ring_pkt *rp, const cha
 		.len = rp->len,
 		.flags = pf_flags_from_pkttype(rp->pkttype),
 		.data = rp->data,
-		.comment = note_len ? note : NULL,
-		.comment_len = (uint32_t)note_len,
+		.comments = &comment,
+		.ncomments = note_len ? 1 : 0,
 	};
 	int err;
 
@@ -317,7 +319,9 @@ static void print_stats(struct capture *c, struct session *s)
 			fprintf(stderr, "%llu packets not written (file limit reached)\n",
 				s->over_limit);
 		if (lost)
-			fprintf(stderr, "%llu packets lost (writing the file failed)\n", lost);
+			fprintf(stderr, "%llu packets lost (%s)\n", lost,
+				dump_closed(&s->dump) ? "output closed"
+						      : "writing the file failed");
 		if (k.lost && !s->carrying)
 			fprintf(stderr, "%llu summary lines lost (ring buffer full)\n",
 				(unsigned long long)k.lost);
@@ -383,10 +387,8 @@ static int metrics_collect(void *arg, struct metrics_sample *m)
 		metrics_put(m, METRICS_ATTRIBUTED, METRICS_ALL_IFS, s->l4 - s->unowned);
 		metrics_put(m, METRICS_UNATTRIBUTED, METRICS_ALL_IFS, s->unowned);
 	}
-	if (!s->dumping || s->carrying) {
-		/* lines, or packets that came with their records (pcapng comments) */
-		metrics_put(m, METRICS_CAPTURED, METRICS_ALL_IFS,
-			    s->dumping ? s->written : s->out.done);
+	if (!s->dumping) {
+		metrics_put(m, METRICS_CAPTURED, METRICS_ALL_IFS, s->out.done);
 		metrics_put(m, METRICS_DROPPED, METRICS_ALL_IFS, k.lost);
 		return 0;
 	}
@@ -394,6 +396,13 @@ static int metrics_collect(void *arg, struct metrics_sample *m)
 		err = capture_if_counters(&s->cap, i, &sk);
 		if (err)
 			return err;
+		/*
+		 * Packets that came with their records (pcapng comments): the
+		 * ring buffer's drops, of all the interfaces, go with the
+		 * first, as in the file's statistics blocks.
+		 */
+		if (s->carrying)
+			sk.dropped = i == 0 ? k.lost : 0;
 		metrics_put(m, METRICS_DROPPED, (int)i, sk.dropped);
 		metrics_put(m, METRICS_CAPTURED, (int)i, s->written_if[i]);
 	}
@@ -770,14 +779,23 @@ static int run_capture(struct options *opt)
 	return status;
 }
 
+/* What the command line asks for: -r, or a live capture. */
+static int run(struct options *opt)
+{
+	libbpf_set_print(opt->debug ? libbpf_print : libbpf_warnings);
+	return opt->rfile ? read_file(opt) : run_capture(opt);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt;
 	int status;
 
+	/* Wireshark runs sockcap as an extcap program: src/extcap.c */
+	if (extcap_wanted(argc, argv))
+		return extcap_main(argc, argv, run);
 	options_parse(argc, argv, &opt);
-	libbpf_set_print(opt.debug ? libbpf_print : libbpf_warnings);
-	status = opt.rfile ? read_file(&opt) : run_capture(&opt);
+	status = run(&opt);
 	options_free(&opt);
 	return status;
 }

@@ -37,6 +37,7 @@ enum {
 	OPT_COMM,
 	OPT_CGROUP,
 	OPT_METRICS,
+	OPT_JSON,
 	OPT_FLOWS,
 	OPT_FLOW_TABLE,
 };
@@ -64,6 +65,8 @@ static const struct opt opts[] = {
 	{ 'l', NULL, no_argument, "-l", "line-buffered output" },
 	{ 't', NULL, no_argument, "-t",
 	  "no timestamp; -tt epoch, -ttt delta,\n-tttt date and time, -ttttt since first" },
+	{ OPT_JSON, "json", no_argument, "    --json",
+	  "a JSON object per packet, one a line (JSON\nLines), instead of the summary line" },
 	{ 'p', "no-promiscuous-mode", no_argument, "-p, --no-promiscuous-mode",
 	  "do not put the interface in promiscuous mode" },
 	{ 'Q', "direction", required_argument, "-Q, --direction=in|out|inout",
@@ -122,6 +125,10 @@ static const struct opt opts[] = {
 	{ OPT_DEBUG, "debug", no_argument, "    --debug", "show libbpf and verifier messages" },
 	{ 'h', "help", no_argument, "-h, --help", "this help" },
 	{ OPT_VERSION, "version", no_argument, "    --version", "print the version" },
+	/* Wireshark's calls, --extcap-*, are answered by src/extcap.c */
+	{ 0, NULL, 0, "    --extcap-interfaces",
+	  "list the interfaces for Wireshark, which runs\nsockcap as an extcap program (see "
+	  "WIRESHARK\nin sockcap(8))" },
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -132,7 +139,7 @@ void options_usage(FILE *f)
 {
 	fputs("Usage: sockcap [-elnpv] [-t...] [-B KiB] [-c count] [-i interface] [-Q dir]\n"
 	      "               [-w file [-C size] [-G seconds] [-W count] [--print]]\n"
-	      "               [-s snaplen] [-r file] [-Z user] [--no-process]\n"
+	      "               [--json] [-s snaplen] [-r file] [-Z user] [--no-process]\n"
 	      "               [--pid pid] [--comm name] [--uid user] [--cgroup path]\n"
 	      "               [--flows[=seconds] [--flow-table n]]\n"
 	      "               [-F file | expression]\n"
@@ -402,6 +409,9 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 		o->metrics = arg;
 		break;
 	}
+	case OPT_JSON:
+		o->print.json = 1;
+		break;
 	case OPT_VERSION:
 		printf("sockcap %s\n", PACKAGE_VERSION);
 		exit(EXIT_SUCCESS);
@@ -429,6 +439,16 @@ static void check_combinations(struct options *o, bool wflag_set)
 			  "-r");
 	if (!o->flow_table)
 		o->flow_table = SC_FLOWS_DEFAULT;
+	/* the flow tables are text: JSON is for the packets --print prints */
+	if (o->print.json && o->flows && !o->print_lines)
+		bad_usage("--json formats the printed packets; the flow tables are text: add "
+			  "--print to print the packets as JSON");
+	/* with -w the file is the output: JSON is what --print would print */
+	if (o->print.json && o->wfile && !o->print_lines)
+		bad_usage("--json formats the printed packets; with -w, add --print to print them");
+	if (o->print.json && (o->print.ts != TS_TIME || o->print.vflag))
+		bad_usage("-t and -v shape the summary line; --json has a time in RFC 3339 UTC "
+			  "and every field");
 	if (wflag_set && !o->dump.rotate_bytes && !o->dump.rotate_secs)
 		bad_usage("-W needs -C or -G");
 	if (o->wfile) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "out.h"
 
 #define OUT_BUF_SIZE (256 * 1024)
@@ -74,7 +75,9 @@ void out_line(struct out *o, struct printer *pr, const struct sc_record *r, int 
 		return;
 	}
 	at = o->buf + o->len;
-	if (linktype < 0)
+	if (pr->o.json)
+		o->len += sc_format_json(pr, r, linktype, at, SC_LINE_MAX);
+	else if (linktype < 0)
 		o->len += sc_format(pr, r, at, SC_LINE_MAX);
 	else
 		o->len += sc_format_linktype(pr, r, (unsigned int)linktype, at, SC_LINE_MAX);

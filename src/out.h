@@ -32,6 +32,7 @@ void out_fini(struct out *o);
  * formatter gets SC_LINE_MAX bytes of room, the buffer has them (it is
  * flushed first when it has less), and no line can be longer. A record of
  * linktype -1 is decoded, one of another link type gets a line naming it.
+ * With --json (pr->o.json) the line is the packet's JSON object instead.
  * After a write error lines are only counted (unsent).
  */
 void out_line(struct out *o, struct printer *pr, const struct sc_record *r, int linktype);

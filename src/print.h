@@ -22,6 +22,7 @@ struct print_opts {
 	enum ts_style ts;
 	int eflag; /* -e: link-level header */
 	int vflag; /* -v: more IP header fields */
+	int json;  /* --json: an object per packet (json.h), not a line */
 };
 
 /*

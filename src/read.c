@@ -79,8 +79,9 @@ static void print_file_packet(struct read_session *s, const struct pf_packet *p)
 	int rc = read_record(s->reader, p, &r, &by_index);
 
 	/* -v shows the cgroups the comments name */
-	if (rc != READ_UNDECODED && s->opt->print.vflag && p->comment)
-		procnote_parse(p->comment, p->comment_len, &r, keep_cgroup, s);
+	for (uint32_t i = 0; rc != READ_UNDECODED && s->opt->print.vflag && i < p->ncomments; i++)
+		if (procnote_parse(p->comments[i].s, p->comments[i].len, &r, keep_cgroup, s))
+			break;
 	if (rc == READ_UNDECODED) {
 		out_line(&s->out, &s->printer, &r, lt);
 	} else if (by_index) {

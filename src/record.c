@@ -55,8 +55,9 @@ int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc
 		r->wire_len = p->len;
 		return READ_UNDECODED;
 	}
-	/* the owners sockcap wrote as the packet's comment */
-	if (p->comment)
-		procnote_parse(p->comment, p->comment_len, r, NULL, NULL);
+	/* the owners sockcap wrote as one of the packet's comments */
+	for (uint32_t i = 0; i < p->ncomments; i++)
+		if (procnote_parse(p->comments[i].s, p->comments[i].len, r, NULL, NULL))
+			break;
 	return 0;
 }

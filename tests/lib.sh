@@ -494,8 +494,10 @@ sc_check_stderr() {
 SC_OWNER_STATS='^[0-9]+ of [0-9]+ TCP and UDP packets named no process \(.*\)$'
 
 # The process column: NAME[PID], or SENDER>RECEIVER with '?' for one not
-# known (a name has no space, bracket or '>').
-SC_PROC_RE='(\?|[^] [>]+\[[0-9]+\])(>(\?|[^] [>]+\[[0-9]+\]))? '
+# known (a name has no space, bracket or '>'); with -v each process also
+# (uid=N,cgroup=PATH), with no space.
+SC_PROC_ONE='(\?|[^] [>]+\[[0-9]+\](\(uid=[0-9]+(,cgroup=[^ ]*)?\))?)'
+SC_PROC_RE="$SC_PROC_ONE(>$SC_PROC_ONE)? "
 
 # A sockcap line without its process column, the rest as it was; also a
 # line whose time (and interface and direction) were cut off already.

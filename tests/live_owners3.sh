@@ -94,6 +94,8 @@ owners_stop all
 # what each filtered capture must show: the full capture's lines (without
 # their time) that name a matching process
 strip_time() { sed -E 's/^[0-9:.]+ //' "$1" | sort; }
+sc_stats "$SC_TMP/all.err" || sc_die "all: no statistics"
+ALL_RECEIVED=$SC_RECEIVED
 strip_time "$SC_TMP/all.out" >"$SC_TMP/all.lines"
 grep -F " srv-tcp[$TPID] " "$SC_TMP/all.lines" >"$SC_TMP/want.tcp"
 grep -F " srv-udp[$UPID] " "$SC_TMP/all.lines" >"$SC_TMP/want.udp"
@@ -117,8 +119,14 @@ stop_at() {
 		sc_fail "$1: not the lines of the chosen processes"
 		diff "$2" "$SC_TMP/$1.lines" | head -n 10 | sed 's/^/  | /' >&2
 	}
-	grep -q -E '^[1-9][0-9]* packets of other processes' "$SC_TMP/$1.err" ||
-		sc_fail "$1: no packets of other processes counted"
+	# the kernel's counters: what the filter took and what it left add
+	# up to what the full capture received
+	local other
+	other=$(sed -n -E 's/^([0-9]+) packets of other processes .*/\1/p' "$SC_TMP/$1.err")
+	sc_stats "$SC_TMP/$1.err" &&
+		sc_check_eq "$1: received + other processes' = the full capture's received" \
+			"$ALL_RECEIVED" "$((SC_RECEIVED + ${other:-0}))"
+	[ "${other:-0}" -gt 0 ] || sc_fail "$1: no packets of other processes counted"
 }
 sc_check_stderr() {
 	local extra
@@ -184,6 +192,12 @@ sys.exit(1 if bad or checked < 18 else 0)
 EOF
 	sc_fail "the file's comments: $(head -n 5 "$SC_TMP/comments.res")"
 sc_log "comments: $(head -n 1 "$SC_TMP/comments.res")"
+# Wireshark's display filter on the comments counts each server's packets
+for w in "srv-tcp want.tcp" "srv-udp want.udp"; do
+	set -- $w
+	n=$(tshark -r "$SC_TMP/f.pcapng" -Y "frame.comment contains \"comm=$1 \"" 2>/dev/null | wc -l)
+	sc_check_eq "tshark -Y 'frame.comment contains \"comm=$1 \"'" "$(sc_lines "$SC_TMP/$2")" "$n"
+done
 
 # the same packets, byte for byte, as the packet ring gives them
 bytes() { tcpdump -r "$1" -n -xx 2>/dev/null | awk '/^[0-9]/ { if (p) print p; p = "" } /^\t/ { p = p $0 } END { if (p) print p }' | sort; }

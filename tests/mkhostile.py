@@ -162,7 +162,50 @@ def ether(path):
         f.write(b''.join(data))
 
 
+def epb_note(iface, ts_ns, data, notes, flags=1):
+    """An EPB with epb_flags and opt_comment options (several: all kept)."""
+    opts = opt(2, struct.pack('<I', flags)) + b''.join(opt(1, n) for n in notes) + opt(0, b'')
+    pad = (-len(data)) % 4
+    body = struct.pack('<IIIII', iface, ts_ns >> 32, ts_ns & 0xffffffff, len(data),
+                       len(data)) + data + b'\0' * pad + opts
+    return block(6, body)
+
+
+def comments(path):
+    """Process comments as sockcap writes them, and hostile ones: each must
+    print its owners or none, never bytes it does not hold."""
+    t = tcp(0x18, b'hi')
+    u = udp(b'hello')
+    one = b'sockcap: pid=4242 comm=curl uid=1000 cgroup=/user.slice/user-1000.slice'
+    notes = [
+        [one],
+        [b'sockcap: pid=80 comm=nginx uid=33 cgroup=/system.slice/nginx.service '
+         b'peer_pid=4242 peer_comm=curl peer_uid=1000 peer_cgroup=/user.slice'],
+        [b'sockcap: peer_pid=7 peer_comm=only-peer peer_uid=0'],
+        [b'a comment of another tool', one],       # the first comment only
+        [b'sockcap: pid=abc comm=bad-pid uid=0'],    # no pid: no owner
+        [b'sockcap: pid=99999999999 comm=overflow uid=0'],
+        [b'sockcap: pid=5 comm=' + b'L' * 40 + b' uid=4294967295'],
+        [b'sockcap: pid=6 comm=ctl\x01\x1b[31m\xff uid=1 cgroup=/a\x1b]0;x\x07b'],
+        [b'sockcap: pid=7 comm= uid='],              # empty values
+        [b'sockcap: pid=8 comm=x=y==z uid=2 junk noequals =v'],
+        [b'sockcap: pid=9 comm=a\0b uid=3'],         # a NUL inside
+        [b'sockcap:'],                               # the prefix cut
+        [b'sockcap: pid=10 comm=' + b'c' * 2000],    # longer than any line
+        [b'sockcap: pid=11 comm=last uid=12 cgroup=' + b'/d' * 600],
+    ]
+    data = [shb(), idb(1, b'vA')]
+    for i, n in enumerate(notes):
+        frame = eth(0x0800) + (ip4(6, t) if i % 2 == 0 else ip4(17, u))
+        data.append(epb_note(0, 1700000000000000000 + i * 1000001, frame, n))
+    with open(path, 'wb') as f:
+        f.write(b''.join(data))
+
+
 def main():
+    if sys.argv[1] == '--comments':
+        comments(sys.argv[2])
+        return
     if sys.argv[1] == '--flood':
         flood(sys.argv[2], int(sys.argv[3]))
         return

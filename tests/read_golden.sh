@@ -23,6 +23,11 @@
 #                    65535, three whole packets (made with a script)
 #   late-snaplen.pcapng  an interface of snap length 100 and a packet on it,
 #                    then one of none and a 200-byte frame (made with a script)
+#   comments.pcapng  tests/mkhostile.py --comments: process comments as
+#                    sockcap writes them (one end, both ends, uid and
+#                    cgroup), behind another tool's comment, and hostile
+#                    ones (no pid, overflows, control bytes, empty values,
+#                    NUL bytes, longer than any line)
 #   hostile.pcapng   tests/mkhostile.py: interface names of control bytes,
 #                    a terminal escape and 63 letters, the deepest tags and
 #                    headers, 802.3, fragments, cuts in every header, times
@@ -80,7 +85,7 @@ G=$srcdir/tests/golden
 [ -d "$G" ] || sc_die "no directory $G"
 INPUTS="tcpdump-us.pcap tcpdump-ns.pcap dumpcap.pcapng sockcap.pcapng snap60.pcap
 	bigendian.pcap cut.pcap cut.pcapng sll.pcap ifname-ctrl.pcapng hostile.pcapng
-	modpcap.pcap modpcap-dir.pcap"
+	modpcap.pcap modpcap-dir.pcap comments.pcapng"
 # timestamps are printed with -tt: a time zone with an odd offset must not
 # matter (a POSIX TZ string, so no time zone database is needed)
 export TZ=XST-5:45

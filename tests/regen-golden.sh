@@ -27,6 +27,7 @@ export TZ=XST-5:45
 rc=0
 
 python3 "$here/mkhostile.py" "$G/hostile.pcapng" || exit 1
+python3 "$here/mkhostile.py" --comments "$G/comments.pcapng" || exit 1
 python3 "$here/mkdeep.py" "$G" || exit 1
 python3 "$here/mkcbpf.py" "$G" || exit 1
 if command -v editcap >/dev/null; then

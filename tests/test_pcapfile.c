@@ -95,6 +95,7 @@ struct got {
 	unsigned int n;
 	struct pf_packet p[MAXP];
 	uint8_t *data[MAXP];
+	struct pf_comment notes[MAXP][PF_COMMENTS_MAX];
 	struct pf_reader r; /* closed, but the interfaces and errbuf stay */
 };
 
@@ -119,14 +120,22 @@ static void read_stream(FILE *f, struct got *g)
 		if (g->n == MAXP)
 			abort();
 		g->p[g->n] = p;
-		/* the comment kept after the data: p's pointers last one call */
-		g->data[g->n] = malloc(p.caplen + p.comment_len + 1);
+		/* the comments kept after the data: p's pointers last one call */
+		size_t clen = 0;
+
+		for (uint32_t c = 0; c < p.ncomments; c++)
+			clen += p.comments[c].len;
+		g->data[g->n] = malloc(p.caplen + clen + 1);
 		memcpy(g->data[g->n], p.data, p.caplen);
 		g->p[g->n].data = g->data[g->n];
-		if (p.comment) {
-			memcpy(g->data[g->n] + p.caplen, p.comment, p.comment_len);
-			g->p[g->n].comment = (const char *)g->data[g->n] + p.caplen;
+		clen = p.caplen;
+		for (uint32_t c = 0; c < p.ncomments; c++) {
+			memcpy(g->data[g->n] + clen, p.comments[c].s, p.comments[c].len);
+			g->notes[g->n][c] = (struct pf_comment){ (const char *)g->data[g->n] + clen,
+								 p.comments[c].len };
+			clen += p.comments[c].len;
 		}
+		g->p[g->n].comments = g->notes[g->n];
 		g->n++;
 	}
 	if (!g->open_rc)
@@ -383,14 +392,18 @@ static void make_sample(struct sample *s, uint32_t nifs, bool big)
 	for (unsigned int i = 0; i < NPK + (unsigned int)big; i++) {
 		struct pf_packet *p = &s->p[i];
 		uint32_t len = i == NPK ? PF_WRITER_BUF + 1000 : i == 0 ? 0 : lcg(&seed) % 3000;
-		static const char *notes[] = { NULL,  "sockcap: pid=1 comm=a uid=0",
-					       "x",   "ab",
-					       "abc", "abcd" };
+		/* none, one or two comments, of every length modulo 4 */
+		static const struct pf_comment notes[][2] = {
+			{ { NULL, 0 } },
+			{ { "sockcap: pid=1 comm=a uid=0", 27 } },
+			{ { "x", 1 }, { "ab", 2 } },
+			{ { "abc", 3 } },
+			{ { "abcd", 4 }, { "", 0 } },
+		};
 
 		memset(p, 0, sizeof(*p));
-		/* comments of every length modulo 4, and none */
-		p->comment = notes[i % 6];
-		p->comment_len = p->comment ? (uint32_t)strlen(p->comment) : 0;
+		p->comments = notes[i % 5];
+		p->ncomments = i % 5 == 0 ? 0 : i % 5 == 2 || i % 5 == 4 ? 2 : 1;
 
 		p->len = len;
 		p->caplen = i % 7 == 3 ? len / 2 : len;
@@ -415,7 +428,10 @@ static void free_sample(struct sample *s)
 /* Size of the record the writer makes for p. */
 static size_t record_size(enum pf_format fmt, const struct pf_packet *p)
 {
-	size_t opts = (p->flags ? 8 : 0) + (p->comment ? 4 + ((p->comment_len + 3) & ~3u) : 0);
+	size_t opts = p->flags ? 8 : 0;
+
+	for (uint32_t c = 0; c < p->ncomments; c++)
+		opts += 4 + ((p->comments[c].len + 3) & ~3u);
 
 	if (fmt != PF_PCAPNG)
 		return 16 + p->caplen;
@@ -448,14 +464,15 @@ static void compare_packets(const char *what, const struct sample *s, const stru
 			      pf_pkttype_from_flags(r->flags));
 		CHECK(r->caplen == w->caplen && !memcmp(r->data, w->data, w->caplen),
 		      "%s packet %u: data differs", what, i);
-		if (fmt == PF_PCAPNG && w->comment)
-			CHECK(r->comment && r->comment_len == w->comment_len &&
-				      !memcmp(r->comment, w->comment, w->comment_len),
-			      "%s packet %u: comment '%.*s', want '%s'", what, i,
-			      r->comment ? (int)r->comment_len : 6,
-			      r->comment ? r->comment : "(none)", w->comment);
-		else
-			CHECK(!r->comment, "%s packet %u: a comment that was not written", what, i);
+		CHECK(r->ncomments == (fmt == PF_PCAPNG ? w->ncomments : 0),
+		      "%s packet %u: %u comments, want %u", what, i, r->ncomments,
+		      fmt == PF_PCAPNG ? w->ncomments : 0);
+		for (uint32_t c = 0; c < r->ncomments && c < w->ncomments; c++)
+			CHECK(r->comments[c].len == w->comments[c].len &&
+				      !memcmp(r->comments[c].s, w->comments[c].s,
+					      w->comments[c].len),
+			      "%s packet %u: comment %u '%.*s', want '%s'", what, i, c,
+			      (int)r->comments[c].len, r->comments[c].s, w->comments[c].s);
 	}
 }
 
