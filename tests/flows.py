@@ -12,7 +12,7 @@
                               answers (closed after 0.3 s, before a
                               retransmission). Prints "expect PROTO PORT
                               STATE PID" for each, PORT its local port.
-  flows.py many HOST PORT N   N datagrams, each from a socket of its own.
+  flows.py many HOST PORT N   N datagrams, from ports 42000 to 42000+N-1.
   flows.py rtt HOST PORT      one TCP connection, closed in order.
   flows.py compare OUT PCAP [EXPECT]
                               the final table in OUT (after its last
@@ -116,8 +116,9 @@ def clients(hosts):
 
 
 def many(host, port, n):
-    for _ in range(n):
+    for i in range(n):
         s = socket.socket(family(host), socket.SOCK_DGRAM)
+        s.bind(("", 42000 + i))  # an ephemeral port could come twice
         s.sendto(b"m" * 10, (host, port))
         s.close()
 

@@ -47,7 +47,15 @@ check_stats() { # NAME [FRAMES]
 		{ sc_fail "$1: no flow statistics"; sc_show "$1.err" "$f"; return 1; }
 	sc_check_eq "$1: in flows + not tracked + in none == received" "$seen" "$((in + not + none))"
 	sc_check_eq "$1: captured + dropped == received" "$seen" "$((cap + drop))"
-	[ -z "${2:-}" ] || sc_check_eq "$1: received == tcpdump's frames" "$2" "$seen"
+	# multicast listener reports and router solicitations come when they
+	# will: out of the count, on both sides
+	bg=$(awk '/^[0-9]+ flows$/ { on = 1; next } on && $2 == "icmp6" && ($9 == "type:143/0" ||
+		$9 == "type:133/0") { n += $5 + $7 } END { print n + 0 }' "$SC_TMP/$1.out")
+	[ -z "${2:-}" ] || sc_check_eq "$1: received == tcpdump's frames (background apart)" "$2" "$((seen - bg))" || {
+		tcpdump -n -r "$SC_TMP/td.pcap" 'not tcp and not udp' 2>/dev/null >"$SC_TMP/td.other"
+		sc_show "tcpdump's frames neither TCP nor UDP" "$SC_TMP/td.other"
+		sc_show "$1.out" "$SC_TMP/$1.out" 30
+	}
 	NOT_TRACKED=$not IN_FLOWS=$in
 }
 
@@ -64,7 +72,7 @@ sc_check_eq "fa: exit status" 0 "$SC_RC"
 sc_stop fany INT
 sc_check_eq "fany: exit status" 0 "$SC_RC"
 sc_tcpdump_stop td
-frames=$(tcpdump -n -r "$SC_TMP/td.pcap" 2>/dev/null | wc -l)
+frames=$(tcpdump -n -r "$SC_TMP/td.pcap" 2>/dev/null | sc_drop_background | wc -l)
 
 fl compare "$SC_TMP/fa.out" "$SC_TMP/td.pcap" "$SC_TMP/clients.out" >"$SC_TMP/fa.cmp" ||
 	{ sc_fail "fa: the flows differ from tshark's"; sc_show fa.cmp "$SC_TMP/fa.cmp" 60; }
