@@ -14,6 +14,7 @@
 
 #include "parse.h"
 #include "owner_lookup.h"
+#include "flow_update.h"
 
 /* Set by user space between open and load. */
 const volatile __u32 lo_ifindex = 0;	     /* skip loopback's outgoing copy */
@@ -189,10 +190,10 @@ int sockcap_filter_owners(struct __sk_buff *skb)
 }
 
 /*
- * The third build, for the process filters and for packets that go to a
- * file with their owner: the record is made in a per-CPU scratch buffer,
- * so a packet of another process costs no ring space and no copy, and the
- * packet's bytes can follow the record in one ring entry.
+ * The third build, for the process filters, for packets that go to a
+ * file with their owner, and for the flow table (--flows): the record is made in a per-CPU scratch
+ * buffer, so a packet of another process costs no ring space and no copy, and the packet's bytes
+ * can follow the record in one ring entry.
  */
 const volatile __u32 carry = 0; /* bytes of each packet to carry; 0: none */
 
@@ -238,6 +239,8 @@ int sockcap_filter_select(struct __sk_buff *skb)
 		return 0;
 	}
 	c->seen++;
+	if (flows_on)
+		sc_flow_update(&s->r, c);
 	if (!records)
 		return snaplen;
 	if (carry) {

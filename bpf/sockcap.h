@@ -187,6 +187,8 @@ struct sc_counters {
 	__u64 lost;	 /* ring full: no record */
 	__u64 sock_seen; /* with an expression: packets it looked at */
 	__u64 unwanted;	 /* of another process than --pid/--uid/--comm/--cgroup name */
+	/* --flows: of the packets seen, added to a flow, or not (table full, not IP) */
+	__u64 flowed, untracked, noflow;
 };
 
 /*

@@ -186,9 +186,10 @@ int capture_if_link(const char *name, enum capture_link *link)
 /*
  * Process attribution: the filter looks packets up in the owner table's
  * maps. Without it they are not even created, and the filter that reads
- * them is not loaded.
+ * them is not loaded -- unless the flow table needs that filter (select):
+ * then it gets maps of its own, small and empty, where every lookup misses.
  */
-static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *ow)
+static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *ow, bool select)
 {
 	struct {
 		struct bpf_map *map;
@@ -202,6 +203,8 @@ static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *o
 	int err;
 
 	skel->rodata->owners_netns = ow ? ow->netns : 0;
+	if (!ow && select)
+		return 0;
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		err = ow ? bpf_map__reuse_fd(m[i].map, m[i].fd)
 			 : bpf_map__set_autocreate(m[i].map, false);
@@ -216,7 +219,8 @@ static int share_owners(struct sockcap_bpf *skel, const struct capture_owners *o
 /* Does the capture need the filter's third build, sockcap_filter_select? */
 static bool selecting(const struct capture_opts *o)
 {
-	return o->owners && ((o->procs && o->procs->match) || (o->carry && o->records));
+	return o->flows ||
+	       (o->owners && ((o->procs && o->procs->match) || (o->carry && o->records)));
 }
 
 /*
@@ -229,9 +233,9 @@ static int choose_filter(struct sockcap_bpf *skel, const struct capture_opts *o)
 	struct bpf_program *progs[] = { skel->progs.sockcap_filter,
 					skel->progs.sockcap_filter_owners,
 					skel->progs.sockcap_filter_select };
-	struct bpf_map *select_maps[] = { skel->maps.scratch, skel->maps.sc_want_pid,
-					  skel->maps.sc_want_uid, skel->maps.sc_want_comm,
-					  skel->maps.sc_want_cgroup };
+	struct bpf_map *select_maps[] = { skel->maps.scratch,	     skel->maps.sc_want_pid,
+					  skel->maps.sc_want_uid,    skel->maps.sc_want_comm,
+					  skel->maps.sc_want_cgroup, skel->maps.sc_flows };
 	unsigned int use = selecting(o) ? 2 : o->owners ? 1 : 0;
 	int ncpu = libbpf_num_possible_cpus(), err = 0;
 
@@ -241,6 +245,8 @@ static int choose_filter(struct sockcap_bpf *skel, const struct capture_opts *o)
 		err = bpf_map__set_autocreate(select_maps[i], use == 2);
 	if (!err && use == 2)
 		err = ncpu < 0 ? ncpu : bpf_map__set_max_entries(skel->maps.scratch, ncpu);
+	if (!err && o->flows)
+		err = bpf_map__set_max_entries(skel->maps.sc_flows, o->flows);
 	if (err) {
 		sc_err("choosing the filter: %s", strerror(-err));
 		return err;
@@ -248,8 +254,9 @@ static int choose_filter(struct sockcap_bpf *skel, const struct capture_opts *o)
 	if (use == 2) {
 		skel->rodata->proc_match = o->procs ? o->procs->match : 0;
 		skel->rodata->carry = o->records ? o->carry : 0;
+		skel->rodata->flows_on = o->flows != 0;
 	}
-	return share_owners(skel, o->owners);
+	return share_owners(skel, o->owners, use == 2);
 }
 
 static int want(struct bpf_map *map, const void *keys, size_t key_size, unsigned int n)
@@ -442,6 +449,7 @@ int capture_open(struct capture *c, const struct capture_opts *o)
 		c->ifs[i].sock = -1;
 	c->on_record = o->on_record;
 	c->on_packet = o->on_packet;
+	c->flows = o->flows;
 	c->arg = o->arg;
 
 	if (o->nifs < 1 || o->nifs > CAPTURE_MAX_IFS) {
@@ -681,6 +689,9 @@ int capture_quiet(struct capture *c, bool *quiet)
 		*quiet = k.seen == k.recorded + k.lost;
 	else
 		*quiet = true;
+	/* every packet seen is in a flow, or counted as in none */
+	if (c->flows)
+		*quiet = *quiet && k.seen == k.flowed + k.untracked + k.noflow;
 	if (c->ifs[0].pring.map)
 		*quiet = *quiet && k.seen == sk.queued;
 	return 0;
@@ -741,6 +752,9 @@ int capture_read_counters(const struct bpf_map *counters, struct sc_counters *ou
 		out->lost += per[i].lost;
 		out->sock_seen += per[i].sock_seen;
 		out->unwanted += per[i].unwanted;
+		out->flowed += per[i].flowed;
+		out->untracked += per[i].untracked;
+		out->noflow += per[i].noflow;
 	}
 	return 0;
 }
@@ -772,6 +786,11 @@ unsigned int capture_hatype(struct capture *c, uint32_t ifindex)
 	c->hatype_ifindex = ifindex;
 	c->hatype = type;
 	return type;
+}
+
+int capture_flows_fd(const struct capture *c)
+{
+	return c->flows ? bpf_map__fd(c->skel->maps.sc_flows) : -1;
 }
 
 int capture_counters(struct capture *c, struct sc_counters *out)

@@ -121,6 +121,8 @@ struct capture_opts {
 	 * through a packet ring; 0: none. At most SC_CARRY_MAX.
 	 */
 	uint32_t carry;
+	/* --flows: the flow table's entries (sc_flows, bpf/flows.h); 0: none */
+	uint32_t flows;
 	/*
 	 * Called for each record or packet from capture_poll(); 0 or -errno.
 	 * A record carries caplen bytes of its packet at data (none: 0).
@@ -162,6 +164,7 @@ struct capture {
 	/* CLOCK_MONOTONIC: when capture_poll() next checks the interfaces */
 	uint64_t check_ns;
 	uint32_t hatype_ifindex, hatype; /* capture_hatype()'s last answer */
+	uint32_t flows;			 /* the flow table's entries; 0: none */
 };
 
 /*
@@ -201,6 +204,8 @@ int capture_read_counters(const struct bpf_map *counters, struct sc_counters *ou
 unsigned int capture_iface_of(const struct capture *c, uint32_t ifindex);
 /* The ARPHRD_ type of interface ifindex (ARPHRD_VOID when it is gone). */
 unsigned int capture_hatype(struct capture *c, uint32_t ifindex);
+/* The flow table's map (bpf/flows.h), or -1 without --flows. */
+int capture_flows_fd(const struct capture *c);
 void capture_close(struct capture *c);
 
 #endif /* SOCKCAP_CAPTURE_H */

@@ -20,6 +20,7 @@
 #include "dump.h"
 #include "extcap.h"
 #include "filter.h"
+#include "flows.h"
 #include "iface.h"
 #include "linktype.h"
 #include "metrics.h"
@@ -74,6 +75,9 @@ struct session {
 	uint8_t *frame;
 	struct cgroups cgroups; /* cgroup paths, for comments and -v */
 	struct metrics metrics; /* --metrics */
+	struct flows flows;	/* --flows */
+	bool flowing;
+	bool flows_only; /* --flows without lines or a file: the tables are the output */
 };
 
 /* A line for a record, unless -c is reached. */
@@ -278,6 +282,15 @@ static void drain(struct capture *c, struct session *s)
 	sc_err("some records or packets were still unread after the capture stopped");
 }
 
+/* --flows: where each packet received by the filter went. */
+static void flows_stats(const struct sc_counters *k)
+{
+	fprintf(stderr, "%llu packets counted in flows\n", (unsigned long long)k->flowed);
+	fprintf(stderr, "%llu packets not tracked (flow table full)\n",
+		(unsigned long long)k->untracked);
+	fprintf(stderr, "%llu packets in no flow (not IP)\n", (unsigned long long)k->noflow);
+}
+
 static void print_stats(struct capture *c, struct session *s)
 {
 	struct sc_counters k;
@@ -312,6 +325,13 @@ static void print_stats(struct capture *c, struct session *s)
 		if (k.lost && !s->carrying)
 			fprintf(stderr, "%llu summary lines lost (ring buffer full)\n",
 				(unsigned long long)k.lost);
+	} else if (s->flows_only) {
+		/* a packet is captured once it is in a flow, or known to be in none */
+		fprintf(stderr, "%llu packets captured\n",
+			(unsigned long long)(k.flowed + k.noflow));
+		fprintf(stderr, "%llu packets received by filter\n", (unsigned long long)k.seen);
+		fprintf(stderr, "%llu packets dropped by kernel\n",
+			(unsigned long long)k.untracked);
 	} else {
 		/* a line is captured once it is written, not when it is formatted */
 		fprintf(stderr, "%llu packets captured\n", s->out.done);
@@ -323,6 +343,8 @@ static void print_stats(struct capture *c, struct session *s)
 			fprintf(stderr, "%llu packets not shown (%s)\n", s->out.unsent,
 				s->out.broken ? "output closed" : "writing the output failed");
 	}
+	if (s->flowing)
+		flows_stats(&k);
 	if (s->filt.insns)
 		fprintf(stderr, "%llu packets seen by the socket (before the filter expression)\n",
 			(unsigned long long)k.sock_seen);
@@ -333,7 +355,8 @@ static void print_stats(struct capture *c, struct session *s)
 			"%llu packets of other processes (not chosen by --pid, --uid, "
 			"--comm, --cgroup)\n",
 			(unsigned long long)k.unwanted);
-	if (s->owned) {
+	/* from the records: with the flow tables alone there are none */
+	if (s->owned && !s->flows_only) {
 		char how[384];
 
 		owners_describe(&s->owners, how, sizeof(how));
@@ -505,7 +528,8 @@ static int open_capture(struct session *s)
 		.ifnames = opt->ifnames,
 		.nifs = opt->nifs,
 		.promisc = opt->promisc,
-		.records = !opt->wfile || opt->print_lines,
+		.records = (!opt->wfile && !opt->flows) || opt->print_lines,
+		.flows = opt->flows ? opt->flow_table : 0,
 		.direction = opt->direction,
 		.match = s->filt.insns,
 		.match_len = s->filt.len,
@@ -517,7 +541,8 @@ static int open_capture(struct session *s)
 
 	if (opt->user && privs_lookup_user(opt->user, &uid, &gid))
 		return -EINVAL;
-	if (open_owners(s, copt.records))
+	/* the flow tables name processes too */
+	if (open_owners(s, copt.records || opt->flows))
 		return -EINVAL;
 	if (s->owned) {
 		copt.owners = &s->owners.maps;
@@ -552,6 +577,15 @@ static int open_capture(struct session *s)
 		return -EINVAL;
 	s->opened = true;
 	s->link = s->cap.link;
+	if (opt->flows) {
+		if (flows_init(&s->flows, capture_flows_fd(&s->cap), opt->flow_table,
+			       opt->flow_interval, stdout)) {
+			sc_err("the flow table: %s", strerror(ENOMEM));
+			return -ENOMEM;
+		}
+		s->flowing = true;
+		s->flows_only = !copt.records && !opt->wfile;
+	}
 	return opt->user ? privs_become(opt->user, uid, gid) : privs_drop();
 }
 
@@ -577,7 +611,8 @@ static int start_output(struct session *s)
 	}
 	s->start_ns = realtime_ns();
 	if (!opt->wfile) {
-		fprintf(stderr, "sockcap: listening on %s, summary mode\n", names);
+		fprintf(stderr, "sockcap: listening on %s, %s mode\n", names,
+			s->flows_only ? "flow" : "summary");
 		return 0;
 	}
 	opt->dump.stats = file_stats;
@@ -588,6 +623,27 @@ static int start_output(struct session *s)
 	fprintf(stderr, "sockcap: listening on %s, link-type %s (%s), snapshot length %u bytes\n",
 		names, link_info(s->link)->name, link_info(s->link)->desc, opt->snaplen);
 	return 0;
+}
+
+/* --flows, once a round: an interval table when one is due, the sweep. */
+static int flows_round(struct session *s)
+{
+	struct sc_counters k;
+	int err = capture_counters(&s->cap, &k);
+
+	if (!err)
+		err = flows_tick(&s->flows, &k);
+	if (err)
+		sc_err("reading the flow table: %s", strerror(-err));
+	return err;
+}
+
+/* -c with the flow tables alone: COUNT packets seen (a few more may come). */
+static bool flows_count_reached(struct session *s)
+{
+	struct sc_counters k;
+
+	return s->opt->count && !capture_counters(&s->cap, &k) && k.seen >= s->opt->count;
 }
 
 /* Until a signal, -c, -W or an error: EXIT_SUCCESS or EXIT_FAILURE. */
@@ -617,6 +673,10 @@ static int capture_loop(struct session *s)
 		if (s->opt->count && (s->dumping ? s->written : s->printed) >= s->opt->count)
 			break;
 		metrics_service(&s->metrics);
+		if (s->flowing && flows_round(s))
+			return EXIT_FAILURE;
+		if (s->flows_only && flows_count_reached(s))
+			break;
 		if (sc_stats_requested) {
 			sc_stats_requested = 0;
 			print_stats(&s->cap, s);
@@ -652,6 +712,14 @@ static int finish(struct session *s, int status)
 	}
 	if (s->dumping && dump_finish(&s->dump))
 		status = EXIT_FAILURE;
+	if (s->flowing) {
+		int err = flows_final(&s->flows);
+
+		if (err) {
+			sc_err("the flow table: %s", strerror(-err));
+			status = EXIT_FAILURE;
+		}
+	}
 	print_stats(&s->cap, s);
 	return status;
 }
@@ -704,6 +772,7 @@ static int run_capture(struct options *opt)
 	cgroups_close(&s->cgroups);
 	free(s->frame);
 	metrics_stop(&s->metrics);
+	flows_free(&s->flows);
 	filter_free(&s->filt);
 	out_fini(&s->out);
 	free(s);

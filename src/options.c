@@ -38,6 +38,8 @@ enum {
 	OPT_CGROUP,
 	OPT_METRICS,
 	OPT_JSON,
+	OPT_FLOWS,
+	OPT_FLOW_TABLE,
 };
 
 #define STR_(x) #x
@@ -91,7 +93,7 @@ static const struct opt opts[] = {
 	{ OPT_MICRO, "micro", no_argument, "    --micro",
 	  "microsecond timestamps in pcap files (default)" },
 	{ OPT_PRINT, "print", no_argument, "    --print",
-	  "with -w: print the summary lines as well" },
+	  "with -w or --flows: print the summary lines as\nwell" },
 	{ 'C', NULL, required_argument, "-C SIZE",
 	  "with -w: a new file once one exceeds SIZE\nmillion bytes" },
 	{ 'G', NULL, required_argument, "-G SECONDS",
@@ -112,6 +114,12 @@ static const struct opt opts[] = {
 	  "only packets of processes in cgroup PATH or\nbelow it (repeatable)" },
 	{ OPT_METRICS, "metrics", required_argument, "    --metrics=ADDR:PORT",
 	  "serve the counters for Prometheus at\nhttp://ADDR:PORT/metrics ([ADDR]:PORT for IPv6)" },
+	{ OPT_FLOWS, "flows", optional_argument, "    --flows[=SECONDS]",
+	  "count packets and bytes per connection in the\nkernel; a table of the busiest every "
+	  "SECONDS,\n"
+	  "of every flow at exit (no lines unless --print)" },
+	{ OPT_FLOW_TABLE, "flow-table", required_argument, "    --flow-table=N",
+	  "with --flows: room for N flows (default " STR(SC_FLOWS_DEFAULT) ")" },
 	{ 'Z', "relinquish-privileges", required_argument, "-Z, --relinquish-privileges=USER",
 	  "run as USER after setup" },
 	{ OPT_DEBUG, "debug", no_argument, "    --debug", "show libbpf and verifier messages" },
@@ -133,6 +141,7 @@ void options_usage(FILE *f)
 	      "               [-w file [-C size] [-G seconds] [-W count] [--print]]\n"
 	      "               [--json] [-s snaplen] [-r file] [-Z user] [--no-process]\n"
 	      "               [--pid pid] [--comm name] [--uid user] [--cgroup path]\n"
+	      "               [--flows[=seconds] [--flow-table n]]\n"
 	      "               [-F file | expression]\n"
 	      "\n",
 	      f);
@@ -229,6 +238,19 @@ static bool set_number(struct options *o, int c, const char *arg, bool *wflag_se
 		if (!sc_parse_ulong(arg, 0, MAX_SNAPLEN, &v))
 			bad_arg("snap length (0 to 262144)", arg);
 		o->snaplen = v ? v : MAX_SNAPLEN;
+		break;
+	case OPT_FLOWS:
+		/* --flows alone: the final table only */
+		if (arg && !sc_parse_ulong(arg, 1, 86400, &v))
+			bad_arg("flow table interval (seconds, 1 to 86400)", arg);
+		o->flows = true;
+		o->flow_interval = arg ? (unsigned int)v : 0;
+		break;
+	case OPT_FLOW_TABLE:
+		if (!sc_parse_ulong(arg, SC_FLOWS_MIN, SC_FLOWS_MAX, &v))
+			bad_arg("flow table size (" STR(SC_FLOWS_MIN) " to " STR(SC_FLOWS_MAX) ")",
+				arg);
+		o->flow_table = (uint32_t)v;
 		break;
 	case 'W':
 		if (!sc_parse_ulong(arg, 1, INT_MAX, &v))
@@ -402,9 +424,25 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 /* Options that need, or exclude, others; the file format. */
 static void check_combinations(struct options *o, bool wflag_set)
 {
-	if (!o->wfile && (o->dump.rotate_bytes || o->dump.rotate_secs || wflag_set ||
-			  o->print_lines || o->format >= 0 || o->nano))
-		bad_usage("-C, -G, -W, --print, --format and --nano need -w");
+	if (!o->wfile &&
+	    (o->dump.rotate_bytes || o->dump.rotate_secs || wflag_set || o->format >= 0 || o->nano))
+		bad_usage("-C, -G, -W, --format and --nano need -w");
+	if (o->print_lines && !o->wfile && !o->flows)
+		bad_usage("--print needs -w or --flows");
+	if (o->flow_table && !o->flows)
+		bad_usage("--flow-table needs --flows");
+	if (o->flows && o->wfile && !strcmp(o->wfile, "-"))
+		bad_usage("--flows prints its tables on standard output, where -w - writes the "
+			  "file");
+	if (o->rfile && o->flows)
+		bad_usage("--flows counts a live capture's connections; it cannot be combined with "
+			  "-r");
+	if (!o->flow_table)
+		o->flow_table = SC_FLOWS_DEFAULT;
+	/* the flow tables are text: JSON is for the packets --print prints */
+	if (o->print.json && o->flows && !o->print_lines)
+		bad_usage("--json formats the printed packets; the flow tables are text: add "
+			  "--print to print the packets as JSON");
 	/* with -w the file is the output: JSON is what --print would print */
 	if (o->print.json && o->wfile && !o->print_lines)
 		bad_usage("--json formats the printed packets; with -w, add --print to print them");

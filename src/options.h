@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "dump.h"
+#include "../bpf/flows.h"
 #include "print.h"
 #include "sockcap.h"
 
@@ -37,7 +38,10 @@ struct options {
 	size_t pkt_ring_bytes; /* -w */
 	struct print_opts print;
 	const char *wfile, *rfile, *user;
-	const char *metrics; /* --metrics ADDR:PORT, NULL: none */
+	const char *metrics;	    /* --metrics ADDR:PORT, NULL: none */
+	bool flows;		    /* --flows */
+	unsigned int flow_interval; /* --flows=SECONDS; 0: the final table only */
+	uint32_t flow_table;	    /* --flow-table */
 	uint32_t snaplen;
 	int format; /* enum pf_format, or -1: from the file name */
 	bool nano;

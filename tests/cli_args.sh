@@ -98,7 +98,16 @@ bad "-W needs -C or -G" -w "$SC_TMP/w.pcap" -W 3
 bad "need -w" -W 3
 bad "need -w" -C 1
 bad "need -w" -G 1
-bad "need -w" --print
+bad "needs -w or --flows" --print
+# --flows: its interval and table size, and what it cannot go with
+bad "'0'" --flows=0
+bad "'x'" --flows=x
+bad "'86401'" --flows=86401
+bad "'15'" --flows --flow-table 15
+bad "'4194305'" --flows --flow-table 4194305
+bad "--flow-table needs --flows" --flow-table 64
+bad "cannot be combined with -r" --flows -r /dev/null
+bad "the flow tables are text" --flows --json -i lo
 # --json: the file is what -w writes; -t and -v shape the summary line only
 bad "add --print" --json -w "$SC_TMP/x.pcap" -i lo
 bad "add --print" --json -r "$srcdir/tests/golden/sll.pcap" -w "$SC_TMP/x.pcap"

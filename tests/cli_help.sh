@@ -18,7 +18,7 @@ cmp -s "$srcdir/tests/golden/help.txt" "$help" || {
 
 # the options of --help: the first column of each option line (-dd is -d
 # twice, which the man page lists as it is)
-sed -n -E 's/^  (-[^ ,]+(, --[^ =]+)?|    --[^ =]+).*/\1/p' "$help" |
+sed -n -E 's/^  (-[^ ,]+(, --[^ =[]+)?|    --[^ =[]+).*/\1/p' "$help" |
 	tr ',' '\n' | sed -E 's/^ +//; s/=.*//; /^$/d' | sort -u >"$SC_TMP/help.opts"
 # the options the man page's OPTIONS section describes: the tag line after
 # each .TP, groff's \- made plain, and -tt ... -ttttt taken as -t

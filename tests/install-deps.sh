@@ -17,11 +17,12 @@ build="autoconf automake make pkg-config gcc libc6-dev clang llvm bpftool
 # the completion into bash-completion; check-deb builds the Debian package
 # (debhelper, whose compat 13 brings dh-autoreconf; po-debconf for its
 # debconf templates; dpkg-buildpackage wants build-essential), checks it
-# with lintian and sets file capabilities (libcap2-bin)
+# with lintian and sets file capabilities (libcap2-bin); --flows' handshake
+# time with a dropped SYN (nftables, in check-vm)
 tests="iproute2 tcpdump python3 util-linux procps coreutils
 	qemu-system-x86 busybox-static kmod xz-utils tshark wireshark-common
 	netsniff-ng iperf3 clang-format prometheus curl bash-completion
-	build-essential dpkg-dev debhelper po-debconf lintian libcap2-bin"
+	build-essential dpkg-dev debhelper po-debconf lintian libcap2-bin nftables"
 
 missing=
 for p in $build $tests; do
