@@ -194,6 +194,9 @@ cmp -s "$SC_TMP/ref.txt" "$SC_TMP/ts.txt" || {
 	sc_fail "tshark's packets differ from sockcap -w's"
 	diff "$SC_TMP/ref.txt" "$SC_TMP/ts.txt" | head -n 10 | sed 's/^/  | /' >&2
 }
+# the owners reach Wireshark: each datagram's comment names its sender
+n=$(tshark -r "$SC_TMP/ts.pcapng" -Y 'frame.comment contains "peer_comm=python3 "' 2>/dev/null | wc -l)
+sc_check_eq "tshark's file: datagrams whose comment names the python3 sender" "$N" "$n"
 sc_pf "$SC_TMP/ts.pcapng" >"$SC_TMP/ts.pf"
 sc_check_eq "tshark's file: packets of $SNAP bytes" "$N" \
 	"$(grep -c -E "^pkt 0 [0-9]+ $SNAP $((LEN + 42)) " "$SC_TMP/ts.pf")"
