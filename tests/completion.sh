@@ -74,7 +74,7 @@ run_cases() {
 
 # ---------------------------------------------------------------- options
 "$SOCKCAP" --help >"$SC_TMP/help" || sc_die "sockcap --help failed"
-sed -n -E 's/^  (-[^ ,]+(, --[^ =]+)?|    --[^ =]+).*/\1/p' "$SC_TMP/help" |
+sed -n -E 's/^  (-[^ ,]+(, --[^ =[]+)?|    --[^ =[]+).*/\1/p' "$SC_TMP/help" |
 	tr ',' '\n' | sed -E 's/^ +//; /^$/d' | sort -u >"$SC_TMP/help.opts"
 [ "$(wc -l <"$SC_TMP/help.opts")" -ge 30 ] || sc_die "only $(wc -l <"$SC_TMP/help.opts") options in --help"
 # every option, long ones that take a value ending in "=" (as --help shows
