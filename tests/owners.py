@@ -136,16 +136,27 @@ def tcp(port, hosts):
 
 
 def udp(port, hosts, connected):
+    """A datagram and its echo; sent again when no echo came within a few
+    seconds (the first may wait on neighbour discovery in a slow VM)."""
+    tries = 5
     for h in hosts:
         s = socket.socket(family(h), socket.SOCK_DGRAM)
-        s.settimeout(TIMEOUT)
+        s.settimeout(TIMEOUT / tries)
         if connected:
             s.connect((h, port))
-            s.send(b"hello")
-        else:
-            s.sendto(b"hello", (h, port))
-        own("udp", s)
-        s.recv(100)
+        for i in range(tries):
+            if connected:
+                s.send(b"hello")
+            else:
+                s.sendto(b"hello", (h, port))
+            if i == 0:
+                own("udp", s)
+            try:
+                s.recv(100)
+                break
+            except socket.timeout:
+                if i == tries - 1:
+                    raise
         s.close()
 
 
