@@ -1726,6 +1726,8 @@ def report_bpf_stats(doc):
         name = "sockcap_filter"
         if mode == "filter":
             name = "filter expression (with the parser it tail-calls for a match)"
+        elif mode == "flows":
+            name = "sockcap_filter_select (--flows: the flow update, no record)"
         L.append("  %s: %d runs, %.3f s in all, %.1f ns per run\n" % (name, cnt, t / 1e9, t / cnt if cnt else 0))
         fs = send_figures(s)
         bn = mean([(send_figures(by.get(a, {})) or {}).get("ns") for a in ("a0", "a1")])
