@@ -26,12 +26,15 @@ turns within a run, in alternating order.
 
 Run as root:
     python3 bench/layers.py --build new=build/sockcap --build old=/path/to/old/sockcap
+    python3 bench/layers.py --build summary=build/sockcap --build flows=build/sockcap \
+        --args flows=--flows --build uid=build/sockcap --args uid='--uid 0' --kind udp
     python3 bench/layers.py [--runs N] [--count FRAMES] [--kind K ...] [--json FILE]
 bench/README.md ("Cost per packet, by kind") has a table and how it was made.
 """
 import argparse
 import json
 import os
+import shlex
 import socket
 import struct
 import sys
@@ -156,7 +159,8 @@ class Layers(rb.Bench):
         with open(self.cfg, "w") as f:
             f.write(self.confs[kind])
         rb.note("run %d: %s, %s" % (run, build, kind))
-        if self.start_capture(rec, [path, "-i", self.if_rx], os.devnull, err, cpuf) is None:
+        cmd = [path] + self.a.extra.get(build, []) + ["-i", self.if_rx]
+        if self.start_capture(rec, cmd, os.devnull, err, cpuf) is None:
             return rec
         s0 = rb.prog_stats(self.cap_pid)
         l0 = self.link_counters()
@@ -201,7 +205,8 @@ class Layers(rb.Bench):
         self.kinds = self.a.kind or KINDS
         doc = {"format": FORMAT, "started": rb.now_iso(), "kernel": os.uname().release,
                "options": {"runs": self.a.runs, "count": self.a.count},
-               "builds": [{"name": b, "path": p, "sha16": rb.sha16(p)} for b, p in builds],
+               "builds": [{"name": b, "path": p, "sha16": rb.sha16(p),
+                           "args": self.a.extra.get(b, [])} for b, p in builds],
                "loadavg_start": rb.loadavg(), "results": []}
         r = rb.run_quiet(["sysctl", "-n", "kernel.bpf_stats_enabled"])
         if r.returncode:
@@ -278,6 +283,10 @@ def parse_args(argv):
     p.add_argument("--build", action="append", metavar="NAME=PATH",
                    help="a sockcap binary to measure (repeatable; default: the one "
                    "bench/run.py would use, as 'sockcap')")
+    p.add_argument("--args", action="append", metavar="NAME=ARGS",
+                   help="more arguments for build NAME's capture, before -i (repeatable; "
+                   "e.g. flows=--flows: the same binary measured with --flows as another "
+                   "build)")
     p.add_argument("--runs", type=rb.uint_in(1, 100, "runs"), default=RUNS)
     p.add_argument("--count", type=rb.uint_in(1000, 100000000, "count"), default=COUNT)
     p.add_argument("--kind", action="append", choices=KINDS,
@@ -296,6 +305,12 @@ def parse_args(argv):
         if not os.access(path, os.X_OK):
             p.error("%s: not an executable file" % path)
         builds.append((name, os.path.realpath(path)))
+    a.extra = {}
+    for x in a.args or []:
+        name, sep, args = x.partition("=")
+        if not sep or name not in [b for b, _ in builds]:
+            p.error("--args wants NAME=ARGS of a --build NAME, got %r" % x)
+        a.extra[name] = shlex.split(args)
     if builds:
         a.sockcap = builds[0][1]
     return a, builds

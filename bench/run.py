@@ -107,6 +107,13 @@ CASES = {
         ("c", "sockcap --no-process", ["SOCKCAP", "--no-process", "-i", "IF"], False),
         ("d", "tcpdump -n", ["tcpdump", "-n", "-i", "IF"], False),
     ],
+    # --flows alone (the final table, no summary record per frame) against
+    # summary mode and tcpdump, in the same run
+    "flows": [
+        ("b", "sockcap", ["SOCKCAP", "-i", "IF"], False),
+        ("c", "sockcap --flows", ["SOCKCAP", "--flows", "-i", "IF"], False),
+        ("d", "tcpdump -n", ["tcpdump", "-n", "-i", "IF"], False),
+    ],
     # the capture on the sender's CPU: printing and writing, both tools
     "shared": [
         ("b", "sockcap", ["SOCKCAP", "-i", "IF"], False),
@@ -127,6 +134,7 @@ STATS_CASE = {
     "print": ("s", "sockcap, bpf_stats on", ["SOCKCAP", "-i", "IF"], False),
     "attribution": ("s", "sockcap, bpf_stats on", ["SOCKCAP", "-i", "IF"], False),
     "shared": ("s", "sockcap, bpf_stats on", ["SOCKCAP", "-i", "IF"], False),
+    "flows": ("s", "sockcap --flows, bpf_stats on", ["SOCKCAP", "--flows", "-i", "IF"], False),
     "write": ("s", "sockcap -w, bpf_stats on", ["SOCKCAP", "-i", "IF", "-w", "FILE"], True),
     "filter": ("s", "sockcap EXPR, bpf_stats on", ["SOCKCAP", "-i", "IF", FILTER_EXPR], False),
 }
@@ -134,6 +142,7 @@ STATS_CASE = {
 PAIRS = {
     "print": [("b", "c")],
     "attribution": [("b", "c"), ("b", "d")],
+    "flows": [("c", "d"), ("c", "b"), ("b", "d")],
     "write": [("b", "c")],
     "filter": [("b", "d"), ("c", "f")],
     "shared": [("b", "c"), ("d", "f")],
@@ -385,6 +394,9 @@ Raw results go to a JSON file; --report makes the report again from one.""")
     p.add_argument("--listening", action="store_true",
                    help="a UDP socket in the receiving namespace holds the flood's port "
                    "(so the owner lookup goes all the way), instead of no socket")
+    m.add_argument("--flows", dest="mode", action="store_const", const="flows",
+                   help="sockcap --flows (the final table only) against sockcap's summary "
+                   "mode and tcpdump -n")
     m.add_argument("--tcp", dest="mode", action="store_const", const="tcp",
                    help="an iperf3 TCP transfer (client and server on CPU %d) against "
                    "sockcap -s %d -w FILE and tcpdump -s %d -w FILE"
@@ -977,6 +989,9 @@ class Bench:
             else:
                 # tcpdump ends its output with an empty line when interrupted
                 lines = [l for l in read_text(out).splitlines() if l]
+                if "--flows" in cmd:
+                    rec["flow_pkts"] = flow_packets(lines)
+                    lines = []
                 rec["lines"] = len(lines)
                 sig = signature(MATCH_PORT if self.mode == "filter" else DPORT)
                 rec["decoded"] = sum(1 for l in lines if sig in l)
@@ -1275,6 +1290,20 @@ class Bench:
              % (self.json_path, os.path.relpath(__file__)))
 
 
+def flow_packets(lines):
+    """--flows: the packets of the final table's flows, both ways (the
+    columns PKTS> and PKTS<, after the last "N flows" line)."""
+    start = max((i for i, l in enumerate(lines) if re.match(r"^[0-9]+ flows$", l)), default=None)
+    if start is None:
+        return None
+    n = 0
+    for l in lines[start + 2:]:
+        f = l.split()
+        if len(f) > 6 and f[4].isdigit() and f[6].isdigit():
+            n += int(f[4]) + int(f[6])
+    return n
+
+
 def indent(text):
     return "\n".join("  " + l for l in text.splitlines())
 
@@ -1408,6 +1437,13 @@ def derive(doc, run):
                     v["captured"] = 100 * n / m
                     if s.get("decoded") is not None and n > 0:
                         v["decoded"] = 100 * s["decoded"] / n
+        elif s.get("flow_pkts") is not None:
+            # the final table counts the frames; the CPU is per frame sent
+            sent = s["veth"]["sent"]
+            if sent > 0:
+                v["captured"] = 100 * s["flow_pkts"] / sent
+                if cpu is not None:
+                    v["us"] = cpu * 1e6 / sent
         elif c != "e" and s.get("lines") is not None:
             sent = s["veth"]["sent"]
             if sent > 0:
@@ -1440,7 +1476,8 @@ def report_header(doc):
     tx, cap = doc["cpus"]["sender"], doc["cpus"]["capture"]
     L = ["sockcap benchmark (%s)" % {"print": "summary lines", "write": "--write",
                                      "filter": "--filter", "shared": "--shared-cpu",
-                                     "tcp": "--tcp", "attribution": "--attribution"}[mode]
+                                     "tcp": "--tcp", "attribution": "--attribution",
+                                     "flows": "--flows"}[mode]
          + (", --listening" if o.get("listening") else ""),
          "  date     %s" % doc["started"],
          "  kernel   %s, %s CPUs: %s" % (h["kernel"], h["cpus"], h["cpu_model"]),
@@ -1530,6 +1567,15 @@ def report_header(doc):
               "           d tcpdump -n -i VETH > file"] + nullf + brackets + [
               "  columns  captured  lines printed / frames sent",
               "           decoded   lines showing the frame's UDP header / lines printed"]
+    elif mode == "flows":
+        L += ["  capture  on CPU %d, in the receiver's namespace, output to a file in %s" % (cap, outdir),
+              "  cases    a no capture              b sockcap -i VETH > file",
+              "           c sockcap --flows -i VETH > file (the final table only)",
+              "           d tcpdump -n -i VETH > file"] + nullf + brackets + [
+              "  columns  captured  lines printed, or for --flows the packets of the",
+              "                     final table's flows / frames sent",
+              "           decoded   lines showing the frame's UDP header / lines printed"]
+        L += col_common + ["           us/pkt    CPU s / lines printed (--flows: / frames sent)"]
     elif mode == "shared":
         L += ["  capture  on CPU %d, the sender's CPU (a busy host), in the receiver's" % cap,
               "           namespace, output to a file in %s" % outdir,
@@ -1680,6 +1726,8 @@ def report_bpf_stats(doc):
         name = "sockcap_filter"
         if mode == "filter":
             name = "filter expression (with the parser it tail-calls for a match)"
+        elif mode == "flows":
+            name = "sockcap_filter_select (--flows: the flow update, no record)"
         L.append("  %s: %d runs, %.3f s in all, %.1f ns per run\n" % (name, cnt, t / 1e9, t / cnt if cnt else 0))
         fs = send_figures(s)
         bn = mean([(send_figures(by.get(a, {})) or {}).get("ns") for a in ("a0", "a1")])
@@ -1777,7 +1825,7 @@ def report(doc):
 
 
 MODE_TAG = {"print": "", "write": " (`--write`)", "filter": " (`--filter`)",
-            "attribution": " (`--attribution`)",
+            "attribution": " (`--attribution`)", "flows": " (`--flows`)",
             "shared": " (`--shared-cpu`)", "tcp": " (`--tcp`)"}
 README_LABEL = {
     ("print", "b"): "`sockcap -i veth > file`", ("print", "c"): "`tcpdump -n -i veth > file`",
@@ -1793,6 +1841,8 @@ README_LABEL = {
     ("attribution", "b"): "`sockcap -i veth > file`",
     ("attribution", "c"): "`sockcap --no-process -i veth > file`",
     ("attribution", "d"): "`tcpdump -n -i veth > file`",
+    ("flows", "b"): "`sockcap -i veth > file`", ("flows", "c"): "`sockcap --flows -i veth`",
+    ("flows", "d"): "`tcpdump -n -i veth > file`",
     ("tcp", "b"): "`sockcap -s 128 -w`, iperf3 TCP", ("tcp", "c"): "`tcpdump -s 128 -w`, iperf3 TCP",
 }
 

@@ -161,6 +161,7 @@ static __noinline void sc_flow_update(const struct sc_record *r, struct sc_count
 		n.first_ns = r->ts_ns;
 		n.last_ns = r->ts_ns;
 		n.orig = side;
+		n.owner_side = r->pkttype == PACKET_OUTGOING ? side : side ^ 1;
 		bpf_map_update_elem(&sc_flows, &k, &n, BPF_NOEXIST);
 		f = bpf_map_lookup_elem(&sc_flows, &k);
 		if (!f) {
@@ -172,8 +173,13 @@ static __noinline void sc_flow_update(const struct sc_record *r, struct sc_count
 	__sync_fetch_and_add(&f->bytes[side], r->wire_len);
 	if (f->last_ns < r->ts_ns)
 		f->last_ns = r->ts_ns;
-	if (!f->owner.pid && (r->owner.pid || r->peer.pid))
+	if (!f->owner.pid && (r->owner.pid || r->peer.pid)) {
+		/* the owner's socket sent a packet sent, received one received */
+		int local = r->pkttype == PACKET_OUTGOING ? side : side ^ 1;
+
 		f->owner = r->owner.pid ? r->owner : r->peer;
+		f->owner_side = r->owner.pid ? local : local ^ 1;
+	}
 	if (r->layer == SC_L_TCP)
 		sc_flow_tcp(r, f, side);
 	c->flowed++;

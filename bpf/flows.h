@@ -71,7 +71,14 @@ struct sc_flow {
 	__u8 seq_seen[2];  /* next_seq[side] is set */
 	__u8 orig;	   /* SC_SIDE_*: the side that opened it */
 	__u8 orig_syn;	   /* 1: orig is known from a SYN or SYN+ACK */
-	__u8 pad[2];
+	/*
+	 * SC_SIDE_*: the local end. The owner's side once there is an owner
+	 * (the sender of a packet sent, the receiver of one received; a
+	 * peer the other end); before that, from the first packet's
+	 * direction: its sender if it was sent, else its receiver.
+	 */
+	__u8 owner_side;
+	__u8 pad;
 	/* the first process attribution named for a packet of the flow */
 	struct sc_proc owner;
 };

@@ -22,6 +22,8 @@
 #include <bpf/bpf.h>
 
 #include "flows.h"
+#include "json.h"
+#include "metrics.h"
 #include "util.h"
 
 static uint64_t clock_ns(clockid_t id)
@@ -115,6 +117,7 @@ void flow_view_of(const struct sc_flow_key *k, const struct sc_flow *e, struct f
 	v->first_ns = e->first_ns;
 	v->last_ns = e->last_ns;
 	v->owner = e->owner;
+	v->local = (e->owner_side & 1) == o ? 0 : 1;
 }
 
 /* ------------------------------------------------------------- reading */
@@ -399,6 +402,88 @@ static size_t top_rows(struct flows *f)
 	return ws.ws_row - 4;
 }
 
+/* ---------------------------------------------------------------- JSON */
+
+/* CLOCK_TAI less CLOCK_REALTIME: whole seconds (leap seconds) */
+static uint64_t tai_offset(void)
+{
+	return (clock_ns(CLOCK_TAI) - clock_ns(CLOCK_REALTIME) + 500000000ull) / 1000000000ull *
+	       1000000000ull;
+}
+
+void flow_json(struct json *j, const struct flow_view *v, const struct flow_deltas *d,
+	       uint64_t tai_offset_ns)
+{
+	static const char *const side[2] = { "src", "dst" };
+
+	json_u64(j, "version", SC_JSON_FLOW_VERSION);
+	json_str(j, "table", d ? "interval" : "final");
+	json_str(j, "ifname", v->ifname);
+	if (v->proto_name) {
+		json_str(j, "proto", v->proto_name);
+	} else {
+		json_str(j, "proto", v->family == 6 ? "ip6" : "ip");
+		json_u64(j, "ipproto", v->proto);
+	}
+	json_str(j, "src", v->addr[0]);
+	if (v->has_ports)
+		json_u64(j, "sport", v->port[0]);
+	json_str(j, "dst", v->addr[1]);
+	if (v->has_ports)
+		json_u64(j, "dport", v->port[1]);
+	json_u64(j, "packets", v->packets[0]);
+	json_u64(j, "bytes", v->bytes[0]);
+	json_u64(j, "reply_packets", v->packets[1]);
+	json_u64(j, "reply_bytes", v->bytes[1]);
+	if (d) {
+		json_u64(j, "interval_us", d->ns / 1000);
+		json_u64(j, "interval_packets", d->packets[0]);
+		json_u64(j, "interval_bytes", d->bytes[0]);
+		json_u64(j, "interval_reply_packets", d->packets[1]);
+		json_u64(j, "interval_reply_bytes", d->bytes[1]);
+	}
+	if (v->state) {
+		json_str(j, "state", v->state);
+		json_u64(j, "retrans", v->retrans[0]);
+		json_u64(j, "reply_retrans", v->retrans[1]);
+	}
+	if (v->rtt_ns >= 0) {
+		json_u64(j, "rtt_us", (uint64_t)v->rtt_ns / 1000);
+		json_bool(j, "rtt_ambiguous", v->rtt_ambiguous);
+	}
+	if (v->icmp[0])
+		json_str(j, "icmp", v->icmp);
+	json_str(j, "local", side[v->local & 1]);
+	if (v->owner.pid) {
+		json_u64(j, "pid", v->owner.pid);
+		json_strn(j, "comm", v->owner.comm, sizeof(v->owner.comm));
+		json_u64(j, "uid", v->owner.uid);
+	}
+	json_time(j, "first", v->first_ns - tai_offset_ns);
+	json_time(j, "last", v->last_ns - tai_offset_ns);
+}
+
+/* One flow's object. interval: with what row r added in secs_ns. */
+static void json_row(struct flows *f, const struct flow_row *r, bool interval, uint64_t secs_ns,
+		     uint64_t off)
+{
+	char buf[1024];
+	struct flow_deltas d = { .ns = secs_ns };
+	struct flow_view v;
+	struct json j;
+	int o = r->e.orig & 1;
+
+	flow_view_of(&r->k, &r->e, &v);
+	snprintf(v.ifname, sizeof(v.ifname), "%s", ifname_of(f, r->k.ifindex));
+	for (int i = 0; i < 2; i++) {
+		d.packets[i] = r->dpackets[i ? !o : o];
+		d.bytes[i] = r->dbytes[i ? !o : o];
+	}
+	json_begin(&j, buf, sizeof(buf));
+	flow_json(&j, &v, interval ? &d : NULL, off);
+	fwrite(buf, 1, json_end(&j), f->out);
+}
+
 static int interval_table(struct flows *f, uint64_t now)
 {
 	double secs = (now - f->last_table_ns) / 1e9;
@@ -415,6 +500,14 @@ static int interval_table(struct flows *f, uint64_t now)
 		active++;
 	if (top > active)
 		top = active;
+	if (f->json) {
+		uint64_t off = tai_offset();
+
+		/* every active flow: a reader picks its own top */
+		for (size_t i = 0; i < active; i++)
+			json_row(f, &f->rows[i], true, (uint64_t)(secs * 1e9), off);
+		goto out;
+	}
 	w = endpoint_width(f->rows, top);
 	localtime_r(&t, &tm);
 	if (f->tty)
@@ -426,6 +519,7 @@ static int interval_table(struct flows *f, uint64_t now)
 		print_row(f, &f->rows[i], true, secs, w);
 	if (!f->tty)
 		fputc('\n', f->out);
+out:
 	fflush(f->out);
 	err = sweep(f, f->rows, f->nrows);
 	keep_as_prev(f);
@@ -474,14 +568,93 @@ int flows_final(struct flows *f)
 	if (f->nover)
 		memcpy(all + f->nrows, f->over, f->nover * sizeof(*all));
 	qsort(all, n, sizeof(*all), by_bytes);
+	if (f->json) {
+		uint64_t off = tai_offset();
+
+		for (size_t i = 0; i < n; i++)
+			json_row(f, &all[i], false, 0, off);
+		goto out;
+	}
 	w = endpoint_width(all, n);
 	fprintf(f->out, "%zu flows\n", n);
 	print_header(f, false, w);
 	for (size_t i = 0; i < n; i++)
 		print_row(f, &all[i], false, 0, w);
+out:
 	fflush(f->out);
 	free(all);
 	return ferror(f->out) ? -EIO : 0;
+}
+
+/* ------------------------------------------------------------- metrics */
+
+static int mark_cmp(const void *a, const void *b)
+{
+	return memcmp(&((const struct flow_mark *)a)->k, &((const struct flow_mark *)b)->k,
+		      sizeof(struct sc_flow_key));
+}
+
+/*
+ * What r sent since the last scrape, each direction to its label set.
+ * The local port is the local side's; ICMP's port fields hold an echo's
+ * identifier, not a port: 0.
+ */
+static void meter(struct flows *f, struct metrics_flows *m, const struct flow_row *r)
+{
+	struct flow_mark key = { .k = r->k }, *p;
+	struct metrics_flow_key mk = { .proto = r->k.proto };
+	int local = r->e.owner_side & 1;
+
+	p = bsearch(&key, f->marks, f->nmarks, sizeof(*p), mark_cmp);
+	/* swept since, and made again by a later packet: new */
+	if (p && p->first_ns != r->e.first_ns)
+		p = NULL;
+	if (r->e.owner.pid)
+		memcpy(mk.comm, r->e.owner.comm, sizeof(mk.comm));
+	if (r->k.proto == 6 || r->k.proto == 17)
+		mk.local_port = local == SC_SIDE_A ? r->k.aport : r->k.bport;
+	for (int s = 0; s < 2; s++) {
+		uint64_t dp = r->e.packets[s] - (p ? p->packets[s] : 0);
+		uint64_t db = r->e.bytes[s] - (p ? p->bytes[s] : 0);
+
+		mk.direction = s == local ? METRICS_DIR_OUT : METRICS_DIR_IN;
+		if (dp || db)
+			metrics_flows_add(m, &mk, dp, db);
+	}
+}
+
+int flows_metrics(struct flows *f, struct metrics_flows *m, const struct sc_counters *k)
+{
+	int err;
+
+	if (!f->marks) {
+		f->marks = calloc(f->max, sizeof(*f->marks));
+		if (!f->marks)
+			return -ENOMEM;
+	}
+	/* swept since the last scrape: their marks are still those of then */
+	for (size_t i = f->over_metered; i < f->nover; i++)
+		meter(f, m, &f->over[i]);
+	f->over_metered = f->nover;
+	err = read_table(f);
+	if (err)
+		return err;
+	for (size_t i = 0; i < f->nrows; i++)
+		meter(f, m, &f->rows[i]);
+	for (size_t i = 0; i < f->nrows; i++) {
+		struct flow_mark *mk = &f->marks[i];
+
+		mk->k = f->rows[i].k;
+		mk->first_ns = f->rows[i].e.first_ns;
+		memcpy(mk->packets, f->rows[i].e.packets, sizeof(mk->packets));
+		memcpy(mk->bytes, f->rows[i].e.bytes, sizeof(mk->bytes));
+	}
+	f->nmarks = f->nrows;
+	qsort(f->marks, f->nmarks, sizeof(*f->marks), mark_cmp);
+	m->table = true;
+	m->tracked = f->nrows;
+	m->not_tracked = k->untracked;
+	return 0;
 }
 
 int flows_init(struct flows *f, int fd, uint32_t max, unsigned int interval, FILE *out)
@@ -515,6 +688,7 @@ void flows_free(struct flows *f)
 	free(f->over);
 	free(f->keys);
 	free(f->vals);
+	free(f->marks);
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
 }

@@ -3,7 +3,9 @@
  * \summary: the JSON writer: flat objects, one a line, in a bounded room
  * (RFC 8259), every string valid UTF-8
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "json.h"
 
@@ -187,4 +189,21 @@ size_t json_end(struct json *j)
 	*j->p++ = '}';
 	*j->p++ = '\n';
 	return (size_t)(j->p - j->buf);
+}
+
+/* RFC 3339, UTC, microseconds: "2026-12-04T18:00:00.123456Z" */
+void json_time(struct json *j, const char *key, uint64_t ns)
+{
+	uint64_t sec = ns / 1000000000;
+	unsigned int usec = (unsigned int)(ns % 1000000000 / 1000);
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char s[80];
+
+	/* RFC 3339 has four-digit years: a later time (a file's) has none */
+	if (sec > 253402300799ULL || !gmtime_r(&t, &tm))
+		return;
+	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+	json_str(j, key, s);
 }

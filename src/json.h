@@ -49,6 +49,11 @@ void json_str(struct json *j, const char *key, const char *s);
 void json_strn(struct json *j, const char *key, const char *s, size_t n);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_bool(struct json *j, const char *key, bool v);
+/*
+ * A time member: ns since the epoch (UTC) in RFC 3339 with microseconds,
+ * "2026-12-04T18:00:00.123456Z"; left out past the year 9999.
+ */
+void json_time(struct json *j, const char *key, uint64_t ns);
 /* End the object and the line; returns its length in bytes. */
 size_t json_end(struct json *j);
 

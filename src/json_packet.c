@@ -13,23 +13,6 @@
 #include "json.h"
 #include "parse.h"
 
-/* RFC 3339, UTC, microseconds: "2026-12-04T18:00:00.123456Z" */
-static void json_time(struct json *j, uint64_t ns)
-{
-	uint64_t sec = ns / 1000000000;
-	unsigned int usec = (unsigned int)(ns % 1000000000 / 1000);
-	time_t t = (time_t)sec;
-	struct tm tm;
-	char s[80];
-
-	/* RFC 3339 has four-digit years: a later time (a file's) has none */
-	if (sec > 253402300799ULL || !gmtime_r(&t, &tm))
-		return;
-	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
-	json_str(j, "time", s);
-}
-
 static const char *direction(uint8_t pkttype)
 {
 	switch (pkttype) {
@@ -54,7 +37,7 @@ static void json_meta(struct printer *pr, struct json *j, const struct sc_record
 	const char *dir = direction(r->pkttype);
 
 	json_u64(j, "version", SC_JSON_VERSION);
-	json_time(j, r->ts_ns - (uint64_t)pr->tai_offset_ns);
+	json_time(j, "time", r->ts_ns - (uint64_t)pr->tai_offset_ns);
 	if (ifn)
 		json_str(j, "ifname", ifn);
 	else if (!pr->from_file)

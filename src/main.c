@@ -409,6 +409,16 @@ static int metrics_collect(void *arg, struct metrics_sample *m)
 	return 0;
 }
 
+/* --metrics with --flows: what the flows sent since the last scrape. */
+static int metrics_flows(void *arg, struct metrics_flows *m)
+{
+	struct session *s = arg;
+	struct sc_counters k;
+	int err = capture_counters(&s->cap, &k);
+
+	return err ? err : flows_metrics(&s->flows, m, &k);
+}
+
 /* libbpf's warnings always reach stderr; its other messages with --debug. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -583,6 +593,7 @@ static int open_capture(struct session *s)
 			sc_err("the flow table: %s", strerror(ENOMEM));
 			return -ENOMEM;
 		}
+		s->flows.json = opt->print.json;
 		s->flowing = true;
 		s->flows_only = !copt.records && !opt->wfile;
 	}
@@ -758,6 +769,7 @@ static int run_capture(struct options *opt)
 			.nifs = opt->nifs,
 			.start_ns = s->start_ns,
 			.collect = metrics_collect,
+			.flows = s->flowing ? metrics_flows : NULL,
 			.arg = s,
 		};
 

@@ -254,6 +254,15 @@ void metrics_flows_write(const struct metrics_flows *f, FILE *out)
 		"Bytes (IP datagrams) by local process, protocol, local port and direction.",
 	};
 
+	if (f->table)
+		fprintf(out,
+			"# HELP sockcap_flows_tracked Flows in the kernel's flow table.\n"
+			"# TYPE sockcap_flows_tracked gauge\nsockcap_flows_tracked %llu\n"
+			"# HELP sockcap_flows_not_tracked_packets_total Packets of new flows the "
+			"full flow table had no room for.\n"
+			"# TYPE sockcap_flows_not_tracked_packets_total counter\n"
+			"sockcap_flows_not_tracked_packets_total %llu\n",
+			(unsigned long long)f->tracked, (unsigned long long)f->not_tracked);
 	if (!f->n && !f->other_used)
 		return;
 	for (int j = 0; j < 2; j++) {

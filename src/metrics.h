@@ -109,6 +109,13 @@ struct metrics_flows {
 	int32_t *slots;	       /* open addressing into keys; -1 empty */
 	uint64_t other[2];     /* everything beyond the first max */
 	bool other_used;
+	/*
+	 * The flow table itself, set by the flows callback: the flows in
+	 * the kernel's table now (sockcap_flows_tracked), and the packets
+	 * it had no room for (sockcap_flows_not_tracked_packets_total).
+	 */
+	bool table;
+	uint64_t tracked, not_tracked;
 };
 
 /* A table of at most max label sets. 0 or -ENOMEM. */
@@ -116,7 +123,10 @@ int metrics_flows_init(struct metrics_flows *f, unsigned int max);
 /* Count packets and bytes (since the previous call) for the label set k. */
 void metrics_flows_add(struct metrics_flows *f, const struct metrics_flow_key *k, uint64_t packets,
 		       uint64_t bytes);
-/* The two flow families, HELP and TYPE lines included; nothing when empty. */
+/*
+ * The two flow families, HELP and TYPE lines included (nothing when
+ * empty), and the table's two when set.
+ */
 void metrics_flows_write(const struct metrics_flows *f, FILE *out);
 void metrics_flows_free(struct metrics_flows *f);
 

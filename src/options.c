@@ -66,7 +66,8 @@ static const struct opt opts[] = {
 	{ 't', NULL, no_argument, "-t",
 	  "no timestamp; -tt epoch, -ttt delta,\n-tttt date and time, -ttttt since first" },
 	{ OPT_JSON, "json", no_argument, "    --json",
-	  "a JSON object per packet, one a line (JSON\nLines), instead of the summary line" },
+	  "a JSON object per packet (with --flows, per\nflow), one a line (JSON Lines), instead "
+	  "of\nthe summary line or the flow tables" },
 	{ 'p', "no-promiscuous-mode", no_argument, "-p, --no-promiscuous-mode",
 	  "do not put the interface in promiscuous mode" },
 	{ 'Q', "direction", required_argument, "-Q, --direction=in|out|inout",
@@ -439,10 +440,6 @@ static void check_combinations(struct options *o, bool wflag_set)
 			  "-r");
 	if (!o->flow_table)
 		o->flow_table = SC_FLOWS_DEFAULT;
-	/* the flow tables are text: JSON is for the packets --print prints */
-	if (o->print.json && o->flows && !o->print_lines)
-		bad_usage("--json formats the printed packets; the flow tables are text: add "
-			  "--print to print the packets as JSON");
 	/* with -w the file is the output: JSON is what --print would print */
 	if (o->print.json && o->wfile && !o->print_lines)
 		bad_usage("--json formats the printed packets; with -w, add --print to print them");

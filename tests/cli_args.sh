@@ -107,7 +107,7 @@ bad "'15'" --flows --flow-table 15
 bad "'4194305'" --flows --flow-table 4194305
 bad "--flow-table needs --flows" --flow-table 64
 bad "cannot be combined with -r" --flows -r /dev/null
-bad "the flow tables are text" --flows --json -i lo
+bad "-t and -v" --flows --json -tt -i lo
 # --json: the file is what -w writes; -t and -v shape the summary line only
 bad "add --print" --json -w "$SC_TMP/x.pcap" -i lo
 bad "add --print" --json -r "$srcdir/tests/golden/sll.pcap" -w "$SC_TMP/x.pcap"
