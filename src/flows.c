@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "flows.h"
 #include "json.h"
@@ -535,7 +536,7 @@ int flows_tick(struct flows *f, const struct sc_counters *k)
 		f->warned = true;
 		sc_err("the flow table is full (%u flows): new flows are not tracked (see "
 		       "--flow-table)",
-		       f->max);
+		       f->table_size);
 	}
 	if (f->interval && now >= f->next_table_ns) {
 		f->next_table_ns = now + f->interval * 1000000000ull;
@@ -659,16 +660,23 @@ int flows_metrics(struct flows *f, struct metrics_flows *m, const struct sc_coun
 
 int flows_init(struct flows *f, int fd, uint32_t max, unsigned int interval, FILE *out)
 {
+	int ncpu = libbpf_num_possible_cpus();
+
 	memset(f, 0, sizeof(*f));
 	f->fd = fd;
-	f->max = max;
+	/*
+	 * A preallocated hash map holds an element per CPU beyond max_entries
+	 * (the kernel's spare for updates): the table can be that much larger.
+	 */
+	f->max = max + (ncpu > 0 ? (uint32_t)ncpu : 0);
+	f->table_size = max;
 	f->interval = interval;
 	f->out = out;
 	f->tty = isatty(fileno(out));
-	f->rows = calloc(max, sizeof(*f->rows));
-	f->prev = calloc(max, sizeof(*f->prev));
-	f->keys = calloc(max, sizeof(*f->keys));
-	f->vals = calloc(max, sizeof(*f->vals));
+	f->rows = calloc(f->max, sizeof(*f->rows));
+	f->prev = calloc(f->max, sizeof(*f->prev));
+	f->keys = calloc(f->max, sizeof(*f->keys));
+	f->vals = calloc(f->max, sizeof(*f->vals));
 	if (!f->rows || !f->prev || !f->keys || !f->vals) {
 		flows_free(f);
 		return -ENOMEM;

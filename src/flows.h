@@ -82,7 +82,8 @@ struct metrics_flows;
 
 struct flows {
 	int fd;		       /* the kernel's table */
-	uint32_t max;	       /* its entries */
+	uint32_t max;	       /* rows read at most: table_size and a spare per CPU */
+	uint32_t table_size;   /* --flow-table: the map's max_entries */
 	unsigned int interval; /* seconds between tables; 0: only the final one */
 	FILE *out;
 	bool tty;	       /* out is a terminal: a refreshing view */
