@@ -161,10 +161,13 @@ const char *cgroups_path(struct cgroups *g, uint64_t id)
 	char path[4096] = "";
 	int dir;
 
+	/* a packet's owner is most often the last one's */
+	if (g->last < g->n && g->v[g->last].id == id)
+		return g->v[g->last].path;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < g->n; i++)
 			if (g->v[i].id == id)
-				return g->v[i].path;
+				return g->v[g->last = i].path;
 		if (pass || g->root < 0 || time(NULL) == g->walked)
 			return NULL;
 		g->walked = time(NULL);

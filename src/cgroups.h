@@ -28,6 +28,7 @@ struct cgroups {
 		char *path;
 	} * v;
 	size_t n, cap;
+	size_t last;   /* the entry cgroups_path() found last */
 	time_t walked; /* when the hierarchy was last walked */
 };
 

@@ -138,11 +138,6 @@ static void write_packet(struct session *s, const struct ring_pkt *rp, const cha
 	s->written_if[p.iface]++;
 }
 
-static const char *cgroup_path(void *arg, uint64_t id)
-{
-	return cgroups_path(arg, id);
-}
-
 static const char *cgroup_name(uint64_t id, void *arg)
 {
 	return cgroups_path(arg, id);
@@ -184,7 +179,7 @@ static void carried(struct session *s, const struct sc_record *r, const uint8_t 
 	} else if (r->flags & SC_F_VLAN_OOB) {
 		frame_put_tag(s->frame, s->opt->snaplen, r->vlan_proto, r->vlan_tci, &p);
 	}
-	note_len = procnote_format(note, sizeof(note), r, cgroup_path, &s->cgroups);
+	note_len = procnote_format(note, sizeof(note), r, cgroup_name, &s->cgroups);
 	write_packet(s, &p, note, note_len);
 }
 

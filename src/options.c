@@ -317,11 +317,41 @@ static bool set_proc(struct options *o, int c, const char *arg)
 	return true;
 }
 
+/* -w and the options of the file it writes: false for any other. */
+static bool set_file(struct options *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'w':
+		o->wfile = arg;
+		break;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "pcap"))
+			o->format = PF_PCAP;
+		else if (!strcmp(arg, "pcapng"))
+			o->format = PF_PCAPNG;
+		else
+			bad_arg("file format (pcap or pcapng)", arg);
+		break;
+	case OPT_NANO:
+		o->nano = true;
+		break;
+	case OPT_MICRO:
+		o->nano = false;
+		break;
+	case OPT_PRINT:
+		o->print_lines = true;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
 /* What one option sets; the checks across options come after. */
 static void set_option(struct options *o, int c, const char *arg, int *tflag, bool *wflag_set,
 		       const char **ffile)
 {
-	if (set_number(o, c, arg, wflag_set) || set_proc(o, c, arg))
+	if (set_number(o, c, arg, wflag_set) || set_proc(o, c, arg) || set_file(o, c, arg))
 		return;
 	switch (c) {
 	case 'd':
@@ -372,28 +402,8 @@ static void set_option(struct options *o, int c, const char *arg, int *tflag, bo
 	case 'v':
 		o->print.vflag++;
 		break;
-	case 'w':
-		o->wfile = arg;
-		break;
 	case 'Z':
 		o->user = arg;
-		break;
-	case OPT_FORMAT:
-		if (!strcmp(arg, "pcap"))
-			o->format = PF_PCAP;
-		else if (!strcmp(arg, "pcapng"))
-			o->format = PF_PCAPNG;
-		else
-			bad_arg("file format (pcap or pcapng)", arg);
-		break;
-	case OPT_NANO:
-		o->nano = true;
-		break;
-	case OPT_MICRO:
-		o->nano = false;
-		break;
-	case OPT_PRINT:
-		o->print_lines = true;
 		break;
 	case OPT_DUMP_EBPF:
 		o->dflag = 2;

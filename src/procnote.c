@@ -34,7 +34,7 @@ static void put_key(struct note *n, const char *prefix, const char *key)
 static void put_proc(struct note *n, const char *prefix, const struct sc_proc *p,
 		     procnote_cgroup_fn cgroup, void *arg)
 {
-	const char *path = cgroup && p->cgroup ? cgroup(arg, p->cgroup) : NULL;
+	const char *path = cgroup && p->cgroup ? cgroup(p->cgroup, arg) : NULL;
 	char num[24];
 
 	put_key(n, prefix, "pid");

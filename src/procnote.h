@@ -23,8 +23,8 @@
 
 #define PROCNOTE_PREFIX "sockcap: "
 
-/* A cgroup id's path, or NULL when it is not known. */
-typedef const char *(*procnote_cgroup_fn)(void *arg, uint64_t id);
+/* A cgroup id's path, or NULL when it is not known (printer.cgroup_name's form). */
+typedef const char *(*procnote_cgroup_fn)(uint64_t id, void *arg);
 
 /*
  * The comment for r in buf (NUL-terminated): its length, or 0 when no
