@@ -174,11 +174,16 @@ static __noinline void sc_flow_update(const struct sc_record *r, struct sc_count
 	if (f->last_ns < r->ts_ns)
 		f->last_ns = r->ts_ns;
 	if (!f->owner.pid && (r->owner.pid || r->peer.pid)) {
-		/* the owner's socket sent a packet sent, received one received */
+		/*
+		 * The owner's socket sent a packet sent, received one received.
+		 * With both ends here (loopback), the originator's process: the
+		 * client rather than the server it connected to.
+		 */
 		int local = r->pkttype == PACKET_OUTGOING ? side : side ^ 1;
+		int peer = !r->owner.pid || (r->peer.pid && local != f->orig);
 
-		f->owner = r->owner.pid ? r->owner : r->peer;
-		f->owner_side = r->owner.pid ? local : local ^ 1;
+		f->owner = peer ? r->peer : r->owner;
+		f->owner_side = peer ? local ^ 1 : local;
 	}
 	if (r->layer == SC_L_TCP)
 		sc_flow_tcp(r, f, side);

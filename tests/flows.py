@@ -7,12 +7,15 @@
                               sink on 40100: TCP with 1000 and 20000 bytes,
                               closed in order; three UDP datagrams of 100
                               and of 1400 bytes, echoed; to the first HOST a
-                              connection to closed port 40999 (reset) and
-                              one to BLACKHOLE 40100, whose SYN nobody
-                              answers (closed after 0.3 s, before a
+                              connection to closed port 40999 (reset) and,
+                              unless it is a loopback address, one to
+                              BLACKHOLE 40100, whose SYN nobody answers
+                              (closed after 0.3 s, before a
                               retransmission). Prints "expect PROTO PORT
                               STATE PID" for each, PORT its local port.
   flows.py many HOST PORT N   N datagrams, from ports 42000 to 42000+N-1.
+  flows.py spray HOST PORT N  N datagrams from one socket, to ports PORT
+                              to PORT+N-1: N flows, however large N.
   flows.py rtt HOST PORT      one TCP connection, closed in order.
   flows.py compare OUT PCAP [EXPECT]
                               the final table in OUT (after its last
@@ -21,6 +24,8 @@
                               bytes each way equal, no flow more or fewer;
                               EXPECT's states, originators and processes.
                               Prints the table's rows as it parsed them.
+                              With FLOWS_IFACE in the environment, only
+                              the rows of that interface.
   flows.py intervals OUT      the interval tables of OUT summed per flow
                               equal the final table.
   flows.py row OUT PROTO PORT the final table's row whose originator has
@@ -103,6 +108,8 @@ def clients(hosts):
     except ConnectionRefusedError:
         pass
     s.close()
+    if ipaddress.ip_address(hosts[0]).is_loopback:
+        return
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setblocking(False)
     s.bind(("", 0))
@@ -121,6 +128,13 @@ def many(host, port, n):
         s.bind(("", 42000 + i))  # an ephemeral port could come twice
         s.sendto(b"m" * 10, (host, port))
         s.close()
+
+
+def spray(host, port, n):
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
+    for i in range(n):
+        s.sendto(b"s" * 10, (host, port + i))
+    s.close()
 
 
 def rtt(host, port):
@@ -156,10 +170,12 @@ def final_rows(out):
         if not m:
             sys.exit("unparsed row: %r" % l)
         g = m.groups()
+        if (os.environ.get("FLOWS_IFACE") or g[0]) != g[0]:
+            continue
         rows.append({"proto": g[1], "o": endpoint(g[2]), "r": endpoint(g[3]),
                      "out": (int(g[4]), int(g[5])), "back": (int(g[6]), int(g[7])),
                      "state": g[8], "rtt": g[9], "retx": int(g[10]), "proc": g[13]})
-    if len(rows) != n:
+    if len(rows) != n and not os.environ.get("FLOWS_IFACE"):
         sys.exit("%d rows, the table said %d" % (len(rows), n))
     return rows
 
@@ -280,6 +296,8 @@ def main(a):
         clients(a[1:])
     elif a[0] == "many":
         many(a[1], int(a[2]), int(a[3]))
+    elif a[0] == "spray":
+        spray(a[1], int(a[2]), int(a[3]))
     elif a[0] == "rtt":
         rtt(a[1], int(a[2]))
     elif a[0] == "compare":
