@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "signals.h"
 #include "util.h"
 
 #define NSEC_PER_SEC 1000000000ull
@@ -107,8 +108,19 @@ static int open_file(struct dump *d)
 		d->fd = STDOUT_FILENO;
 		snprintf(d->name, sizeof(d->name), "(standard output)");
 	} else {
-		/* a FIFO (an extcap capture's) is opened once its reader is there */
-		d->fd = open(d->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		/*
+		 * A FIFO (an extcap capture's) is opened once its reader is there.
+		 * SIGUSR1 meanwhile keeps waiting; SIGINT or SIGTERM (Wireshark
+		 * cancelling) ends the wait, no error: the caller stops cleanly.
+		 */
+		while ((d->fd = open(d->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) <
+			       0 &&
+		       errno == EINTR && !sc_stop_requested)
+			;
+		if (d->fd < 0 && errno == EINTR) {
+			d->interrupted = true;
+			return -EINTR;
+		}
 		if (d->fd < 0)
 			return report(d, -errno);
 	}

@@ -31,10 +31,11 @@ struct dump {
 	struct pf_writer w;
 	int fd;
 	bool is_open;
-	bool reported; /* an error was reported: the capture must end */
-	bool full;     /* -G with -W: the last file is written, no more are */
-	bool pipe;     /* the file is a pipe or FIFO (or a socket) */
-	bool closed;   /* its reader closed it: the capture ends (full too) */
+	bool reported;	  /* an error was reported: the capture must end */
+	bool full;	  /* -G with -W: the last file is written, no more are */
+	bool pipe;	  /* the file is a pipe or FIFO (or a socket) */
+	bool closed;	  /* its reader closed it: the capture ends (full too) */
+	bool interrupted; /* stopped by a signal before a FIFO's reader came */
 	char name[PATH_MAX];
 	unsigned int seq;     /* number of the current file in a -C sequence */
 	unsigned int by_time; /* files closed because of -G */

@@ -624,7 +624,7 @@ static int start_output(struct session *s)
 	opt->dump.stats = file_stats;
 	opt->dump.arg = s;
 	if (dump_start(&s->dump, &opt->dump, ifc, opt->nifs))
-		return -EIO;
+		return s->dump.interrupted ? 1 : -EIO; /* 1: stopped, nothing captured */
 	s->dumping = true;
 	fprintf(stderr, "sockcap: listening on %s, link-type %s (%s), snapshot length %u bytes\n",
 		names, link_info(s->link)->name, link_info(s->link)->desc, opt->snaplen);
@@ -757,6 +757,8 @@ static int run_capture(struct options *opt)
 	if (!err) {
 		sc_catch_signals(true);
 		err = start_output(s);
+		if (err > 0)
+			status = EXIT_SUCCESS;
 	}
 	if (!err && opt->metrics) {
 		struct metrics_source src = {

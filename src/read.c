@@ -264,8 +264,10 @@ static int read_loop(struct read_session *s)
 		}
 		err = read_one(s, &p);
 	}
-	if (err == 1 || (err && err == s->out.err))
-		err = 0; /* -c reached; an output error is reported at the end */
+	/* -c reached; an output error is reported at the end; stopped while a
+	 * FIFO waited for its reader */
+	if (err == 1 || (err && err == s->out.err) || (err && s->dump.interrupted))
+		err = 0;
 	/* an empty input still gives a valid (empty) output file */
 	if (s->opt->wfile && !s->dumping && !err && !sc_stop_requested && s->rd.nifs) {
 		struct pf_packet none = { .iface = 0 };

@@ -16,7 +16,8 @@
 #    writes for the same traffic, expression and snap length, byte for
 #    byte; tshark reports no extcap error and the extcap process ends;
 #  - the FIFO: its reader closing ends the capture, status 0, nothing on
-#    stderr; SIGTERM ends it with status 0 and the statistics block last;
+#    stderr; SIGTERM ends it with status 0 and the statistics block last,
+#    and before a reader came, with status 0 and nothing on stderr;
 #  - without capabilities: status 1 and a message naming them.
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
@@ -244,6 +245,15 @@ sc_pf "$SC_TMP/cat.out" >"$SC_TMP/cat.pf"
 sc_check_eq "SIGTERM: the last block" "last isb" "$(grep '^last ' "$SC_TMP/cat.pf")"
 sc_check_eq "SIGTERM: packets delivered, as the statistics block says" "isb_usrdeliv 0 3" \
 	"$(grep '^isb_usrdeliv ' "$SC_TMP/cat.pf")"
+
+# SIGTERM while sockcap waits for a reader to open the FIFO (Wireshark
+# cancelling before its capture started): status 0, nothing on stderr
+sc_start x3 "$NS" "" "$SOCKCAP" --capture --extcap-interface sockcap-lo --fifo "$SC_TMP/fifo"
+in_open() { [ "$(cut -d ' ' -f 1 "/proc/${SC_CPID[x3]}/syscall" 2>/dev/null)" = 257 ]; } # openat
+sc_wait_for "sockcap opening the FIFO" 60 in_open
+sc_stop x3 TERM
+sc_check_eq "SIGTERM before the FIFO's reader: exit status" 0 "$SC_RC"
+[ -s "$SC_TMP/x3.err" ] && sc_fail "SIGTERM before the FIFO's reader: stderr: $(head -c 300 "$SC_TMP/x3.err")"
 
 # ------------------------------------------------------------ no capabilities
 nsx setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \

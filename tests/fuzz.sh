@@ -1,9 +1,10 @@
 #!/bin/bash
 # A short, fixed run of every fuzzer (libFuzzer with ASan and UBSan): the
 # parser and formatter, the capture-file reader, and -r's path from file
-# to line, each for FUZZ_CHECK_SECONDS (make fuzz: FUZZ_SECONDS). The file
-# fuzzers start from the golden capture files. A crash leaves its input in
-# tests/fuzz-artifacts/ of the build tree and fails the test.
+# to line, all at once, each for FUZZ_CHECK_SECONDS (make fuzz:
+# FUZZ_SECONDS). The file fuzzers start from the golden capture files. A
+# crash leaves its input in tests/fuzz-artifacts/ of the build tree and
+# fails the test.
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 sc_init
@@ -15,8 +16,9 @@ for f in ${FUZZERS:-tests/fuzz_parse tests/fuzz_pcapfile tests/fuzz_read}; do
 done
 mkdir -p "$art" || sc_die "cannot create $art"
 
-for f in ${FUZZERS:-tests/fuzz_parse tests/fuzz_pcapfile tests/fuzz_read}; do
-	name=${f##*/}
+# fuzz_one FUZZER: its run, then its verdict
+fuzz_one() {
+	local f=$1 name=${1##*/} corpus max log
 	corpus=$SC_TMP/$name
 	mkdir -p "$corpus"
 	case $name in
@@ -27,8 +29,20 @@ for f in ${FUZZERS:-tests/fuzz_parse tests/fuzz_pcapfile tests/fuzz_read}; do
 		;;
 	esac
 	log=$SC_TMP/$name.log
-	if ! "$f" -max_total_time="$secs" -max_len="$max" -timeout=10 \
-		-artifact_prefix="$art/$name-" "$corpus" >"$log" 2>&1; then
+	"$f" -max_total_time="$secs" -max_len="$max" -timeout=10 \
+		-artifact_prefix="$art/$name-" "$corpus" >"$log" 2>&1
+	echo $? >"$SC_TMP/$name.rc"
+}
+
+# the fuzzers at once: the time is the slowest one's, not their sum
+fuzzers=(${FUZZERS:-tests/fuzz_parse tests/fuzz_pcapfile tests/fuzz_read})
+for f in "${fuzzers[@]}"; do
+	fuzz_one "$f" &
+done
+wait
+for f in "${fuzzers[@]}"; do
+	name=${f##*/} log=$SC_TMP/${f##*/}.log
+	if [ "$(cat "$SC_TMP/$name.rc")" != 0 ]; then
 		sc_fail "$name: the fuzzer found a failure (input in $art)"
 		grep -E -A 12 'ERROR|runtime error|deadly signal' "$log" | head -n 30 >&2
 		continue
@@ -39,7 +53,7 @@ for f in ${FUZZERS:-tests/fuzz_parse tests/fuzz_pcapfile tests/fuzz_read}; do
 		tail -n 5 "$log" >&2
 		continue
 	}
-	sc_log "$name: $runs runs in $secs s, corpus $(find "$corpus" -type f | wc -l) inputs"
+	sc_log "$name: $runs runs in $secs s, corpus $(find "$SC_TMP/$name" -type f | wc -l) inputs"
 done
 
 sc_done

@@ -11,6 +11,7 @@
 # it. (tests/vm_flows_rtt.sh does the same with netem and nftables in the
 # 6.1 VM, where emulation makes the times imprecise.)
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "$srcdir/tests/lib_flows.sh"
 
 sc_need_root
 sc_need_cmd ip iproute2
@@ -22,7 +23,6 @@ sc_need_cmd "$SC_PYTHON" python3
 sc_init
 
 FL=$srcdir/tests/flows.py
-fl() { "$SC_PYTHON" "$FL" "$@"; }
 
 sc_netns A a
 sc_netns R r
@@ -57,34 +57,18 @@ sc_tcpdump_stop td
 
 for i in 1 2 3; do
 	p=$(awk '{ print $2 }' "$SC_TMP/c$i.out")
-	fl row "$SC_TMP/fa.out" tcp "$p" >"$SC_TMP/row$i" || { sc_fail "no flow from port $p"; continue; }
-	read -r st rtt retx <"$SC_TMP/row$i"
-	# tshark's initial RTT (SYN to the ACK completing the handshake), in s
-	ref=$(tshark -n -r "$SC_TMP/td.pcap" -Y "tcp.srcport == $p && tcp.analysis.initial_rtt" \
-		-T fields -e tcp.analysis.initial_rtt 2>/dev/null | sed -n 1p)
-	sc_log "connection $i (port $p): $st, RTT $rtt, tshark ${ref:-none} s, retransmissions $retx"
-	awk -v r="${rtt%ms}" 'BEGIN { exit !(r ~ /^[0-9.]+$/ && r >= 20 && r <= 20.6) }' ||
-		sc_fail "connection $i: RTT $rtt, expected 20 ms within 3 %"
-	awk -v r="${rtt%ms}" -v t="$ref" 'BEGIN {
+	sc_flow_row "$SC_TMP/fa.out" "$p" || { sc_fail "no flow from port $p"; continue; }
+	ref=$(sc_tshark_rtt "$SC_TMP/td.pcap" "$p")
+	sc_log "connection $i (port $p): $ROW_STATE, RTT $ROW_RTT, tshark ${ref:-none} s, retransmissions $ROW_RETX"
+	awk -v r="${ROW_RTT%ms}" 'BEGIN { exit !(r ~ /^[0-9.]+$/ && r >= 20 && r <= 20.6) }' ||
+		sc_fail "connection $i: RTT $ROW_RTT, expected 20 ms within 3 %"
+	awk -v r="${ROW_RTT%ms}" -v t="$ref" 'BEGIN {
 		d = r - 1000 * t; if (d < 0) d = -d
 		exit !(t != "" && d <= 0.3)
-	}' || sc_fail "connection $i: RTT $rtt, tshark's ${ref:-none} s"
-	sc_check_eq "connection $i: state" CLOSED "$st"
-	sc_check_eq "connection $i: retransmissions" 0 "$retx"
+	}' || sc_fail "connection $i: RTT $ROW_RTT, tshark's ${ref:-none} s"
+	sc_check_eq "connection $i: state" CLOSED "$ROW_STATE"
+	sc_check_eq "connection $i: retransmissions" 0 "$ROW_RETX"
 done
-
-p=$(awk '{ print $2 }' "$SC_TMP/amb.out")
-if fl row "$SC_TMP/fa.out" tcp "$p" >"$SC_TMP/row.amb"; then
-	read -r st rtt retx <"$SC_TMP/row.amb"
-	sc_log "dropped SYN (port $p): $st, RTT $rtt, retransmissions $retx"
-	sc_check_eq "dropped SYN: state" CLOSED "$st"
-	[[ $rtt == *ms\? ]] || sc_fail "dropped SYN: RTT '$rtt' is not marked ambiguous"
-	syns=$(tshark -n -r "$SC_TMP/td.pcap" -Y "tcp.srcport == $p && tcp.flags.syn == 1" 2>/dev/null | wc -l)
-	sc_check_eq "dropped SYN: SYNs in tcpdump's file" 2 "$syns"
-	rx=$(tshark -n -r "$SC_TMP/td.pcap" -Y "tcp.port == $p && tcp.analysis.retransmission" 2>/dev/null | wc -l)
-	sc_check_eq "dropped SYN: retransmissions, as tshark counts them" "$rx" "$retx"
-else
-	sc_fail "no flow from port $p"
-fi
+sc_check_dropped_syn "dropped SYN" "$SC_TMP/fa.out" "$SC_TMP/td.pcap" "$(awk '{ print $2 }' "$SC_TMP/amb.out")"
 
 sc_done

@@ -161,10 +161,12 @@ head_gone() {
 	return 0
 }
 
-# "sockcap | head -n 1", then N more datagrams once head has gone: one line
-# reached the pipe and head printed it; the N lines after it are not shown,
-# never captured. With -l each line is written by itself; without, the N
-# are in the output buffer together when the write fails.
+# "sockcap | head -n 1", then 3 more datagrams once head has gone: one line
+# reached the pipe and head printed it; the first write after it fails and
+# ends the capture. The lines of what had arrived by then (1 to 3 of the
+# datagrams: with -l each line is written by itself, without they may be
+# in the output buffer together, and a slow machine may see them one at a
+# time) are not shown, never captured.
 for l in -l ""; do
 	name=pipe${l#-}
 	sc_start "$name" "$A" "err:^sockcap: listening on " \
@@ -180,13 +182,14 @@ for l in -l ""; do
 		sc_expect_line "$what: the line head printed" "$line_re" "$SC_TMP/$name.head"
 		sc_check_stats "$what" "$SC_TMP/$name.err" "$SC_TMP/$name.head"
 		sc_check_eq "$what: packets captured" 1 "$SC_CAPTURED"
-		sc_check_eq "$what: packets received by filter" 4 "$SC_RECEIVED"
-		sc_check_eq "$what: packets not shown (output closed)" 3 "$SC_UNSENT"
-		sc_expect_line "$what: 'not shown' line" '^3 packets not shown \(output closed\)$' \
+		[ "$SC_RECEIVED" -ge 2 ] && [ "$SC_RECEIVED" -le 4 ] ||
+			sc_fail "$what: $SC_RECEIVED packets received by filter, expected 2 to 4"
+		sc_check_eq "$what: packets not shown (output closed)" $((SC_RECEIVED - 1)) "$SC_UNSENT"
+		sc_expect_line "$what: 'not shown' line" "^$SC_UNSENT packets not shown \\(output closed\\)\$" \
 			"$SC_TMP/$name.err"
 		extra=$(grep -v -E -e '^sockcap: listening on vA, summary mode$' \
 			-e '^[0-9]+ packets (captured|received by filter|dropped by kernel)$' \
-			-e '^3 packets not shown \(output closed\)$' -e "$SC_OWNER_STATS" "$SC_TMP/$name.err")
+			-e '^[0-9]+ packets not shown \(output closed\)$' -e "$SC_OWNER_STATS" "$SC_TMP/$name.err")
 		[ -z "$extra" ] || sc_fail "$what: unexpected lines on stderr: $extra"
 	else
 		sc_fail "$what: still running 30 s later"
