@@ -66,10 +66,10 @@ sc_skip() {
 
 sc_done() {
 	if [ "$SC_FAILS" -ne 0 ]; then
-		printf 'FAIL: %s: %d check(s) failed\n' "$SC_NAME" "$SC_FAILS" >&2
+		printf 'FAIL: %s: %d check(s) failed (%d s)\n' "$SC_NAME" "$SC_FAILS" "$SECONDS" >&2
 		exit 1
 	fi
-	sc_log "PASS"
+	sc_log "PASS ($SECONDS s)"
 	exit 0
 }
 
