@@ -11,7 +11,9 @@
 # comments (read back by tshark, checked against the ports each server
 # says it owns) and print, with sockcap -r, the full capture's lines; its
 # packets must be byte for byte those that the packet ring gives with
-# --no-process. The filters refuse to run without attribution.
+# --no-process. The filters refuse to run without attribution, for an
+# unknown cgroup, and for a cgroup with more below it (4096) than the
+# kernel's set of chosen cgroups holds.
 # nine captures at once: minutes in an emulated VM
 SC_TIMEOUT=${SC_TIMEOUT:-400}
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
@@ -37,6 +39,7 @@ CG=$CG2/$CGNAME
 cg_cleanup() {
 	local p
 	[ -d "$CG" ] || return 0
+	[ -d "$CG/many" ] && rmdir "$CG"/many/c* "$CG/many" 2>/dev/null
 	while read -r p; do echo "$p" >"$CG2/cgroup.procs"; done <"$CG/cgroup.procs" 2>/dev/null
 	rmdir "$CG" 2>/dev/null
 }
@@ -57,6 +60,13 @@ grep -q 'CAP_PERFMON' "$SC_TMP/r2.err" && grep -q -- '--comm' "$SC_TMP/r2.err" |
 "$SOCKCAP" -i lo --cgroup /no-such-cgroup-here -c 1 >/dev/null 2>"$SC_TMP/r3.err"
 sc_check_eq "--cgroup of no cgroup: exit status" 1 "$?"
 grep -q 'no such cgroup' "$SC_TMP/r3.err" || sc_fail "--cgroup of no cgroup: $(head -c 200 "$SC_TMP/r3.err")"
+# a cgroup with 4096 below it: one more than the kernel's set holds
+mkdir "$CG/many" && mkdir "$CG"/many/c{1..4096} || sc_die "cannot make 4096 cgroups in $CG/many"
+"$SOCKCAP" -i lo --cgroup "/$CGNAME/many" -c 1 >/dev/null 2>"$SC_TMP/r4.err"
+sc_check_eq "--cgroup of 4097 cgroups: exit status" 1 "$?"
+sc_check_eq "--cgroup of 4097 cgroups: the message" "sockcap: --cgroup: more than 4096 cgroups in all" \
+	"$(cat "$SC_TMP/r4.err")"
+rmdir "$CG"/many/c{1..4096} "$CG/many" || sc_fail "cannot remove the 4096 cgroups"
 
 # ------------------------------------------------ servers, captures
 sc_pair_link
