@@ -113,13 +113,14 @@ static int open_file(struct dump *d)
 		 * SIGUSR1 meanwhile keeps waiting; SIGINT or SIGTERM (Wireshark
 		 * cancelling) ends the wait, no error: the caller stops cleanly.
 		 */
-		while ((d->fd = open(d->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) <
-			       0 &&
-		       errno == EINTR && !sc_stop_requested)
-			;
-		if (d->fd < 0 && errno == EINTR) {
-			d->interrupted = true;
-			return -EINTR;
+		for (;;) {
+			d->fd = open(d->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (d->fd >= 0 || errno != EINTR)
+				break;
+			if (sc_stop_requested) {
+				d->interrupted = true;
+				return -EINTR;
+			}
 		}
 		if (d->fd < 0)
 			return report(d, -errno);
