@@ -74,8 +74,10 @@ ip netns exec "$A" timeout 60 "$SC_PYTHON" "$FL" clients 198.18.0.2 fd00:198:18:
 	>"$SC_TMP/clv.out" || sc_die "client traffic to B failed"
 ip netns exec "$A" timeout 60 "$SC_PYTHON" "$FL" clients 127.0.0.1 ::1 \
 	>"$SC_TMP/cllo.out" || sc_die "client traffic on lo failed"
-# a table after the last packet
+# a table after the last packet, and at least two on the terminal
 sleep 1.5
+two_tables() { [ "$(grep -c 'flows at .* active in' "$SC_TMP/tty.out")" -ge 2 ]; }
+sc_wait_for "two interval tables on the terminal" 30 two_tables
 for n in multi qin expr; do
 	sc_stop "$n" INT
 	sc_check_eq "$n: exit status" 0 "$SC_RC"
@@ -124,9 +126,18 @@ N=30000 SIZE=16384
 sc_sockcap full "$A" -i vA --flows --flow-table "$SIZE" -Q out --metrics "127.0.0.1:$PORT" udp
 ip netns exec "$A" timeout 120 "$SC_PYTHON" "$FL" spray 198.18.0.2 10000 "$N" ||
 	sc_die "the UDP flows failed"
-sleep 1.5 # the statistics are read once a second
-ip netns exec "$A" curl -sS --max-time 10 -o "$SC_TMP/full.prom" "http://127.0.0.1:$PORT/metrics" ||
-	sc_fail "full: the scrape failed"
+# the counters are collected once a second: scrape until two scrapes a
+# second apart agree
+scrape() { ip netns exec "$A" curl -sS --max-time 10 -o "$SC_TMP/$1" "http://127.0.0.1:$PORT/metrics"; }
+settled() {
+	sleep 1
+	scrape full.prom2 || return 1
+	cmp -s <(grep '^sockcap_flows' "$SC_TMP/full.prom") <(grep '^sockcap_flows' "$SC_TMP/full.prom2") && return 0
+	mv "$SC_TMP/full.prom2" "$SC_TMP/full.prom"
+	return 1
+}
+scrape full.prom || sc_fail "full: the scrape failed"
+sc_wait_for "the flow metrics to settle" 5 settled # up to 50 scrapes
 sc_stop full INT
 sc_check_eq "full: exit status" 0 "$SC_RC"
 seen=$(stat "$SC_TMP/full.err" 'packets received by filter')
