@@ -147,13 +147,15 @@ static __noinline void sc_flow_update(const struct sc_record *r, struct sc_count
 {
 	struct sc_flow_key k = {};
 	struct sc_flow *f;
-	int side = sc_flow_key_of(r, &k);
+	int side = sc_flow_key_of(r, &k), local;
 
 	if (side < 0) {
 		c->noflow++;
 		return;
 	}
 	side &= 1; /* for the verifier: an index of two */
+	/* the local end: the sender of a packet sent, the receiver of one received */
+	local = r->pkttype == PACKET_OUTGOING ? side : side ^ 1;
 	f = bpf_map_lookup_elem(&sc_flows, &k);
 	if (!f) {
 		struct sc_flow n = {};
@@ -161,7 +163,7 @@ static __noinline void sc_flow_update(const struct sc_record *r, struct sc_count
 		n.first_ns = r->ts_ns;
 		n.last_ns = r->ts_ns;
 		n.orig = side;
-		n.owner_side = r->pkttype == PACKET_OUTGOING ? side : side ^ 1;
+		n.owner_side = local;
 		bpf_map_update_elem(&sc_flows, &k, &n, BPF_NOEXIST);
 		f = bpf_map_lookup_elem(&sc_flows, &k);
 		if (!f) {
@@ -175,11 +177,10 @@ static __noinline void sc_flow_update(const struct sc_record *r, struct sc_count
 		f->last_ns = r->ts_ns;
 	if (!f->owner.pid && (r->owner.pid || r->peer.pid)) {
 		/*
-		 * The owner's socket sent a packet sent, received one received.
+		 * The owner is the local end's process, the peer the other's.
 		 * With both ends here (loopback), the originator's process: the
 		 * client rather than the server it connected to.
 		 */
-		int local = r->pkttype == PACKET_OUTGOING ? side : side ^ 1;
 		int peer = !r->owner.pid || (r->peer.pid && local != f->orig);
 
 		f->owner = peer ? r->peer : r->owner;

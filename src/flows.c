@@ -286,12 +286,20 @@ static const char *const header_final[] = { "IFACE",  "PROTO", "ORIGINATOR", "RE
 					    "BYTES>", "PKTS<", "BYTES<",     "STATE",	  "RTT",
 					    "RETX",   "START", "DURATION",   "PROCESS" };
 
+/* CLOCK_TAI less CLOCK_REALTIME: whole seconds (leap seconds) */
+static uint64_t tai_offset(void)
+{
+	return (clock_ns(CLOCK_TAI) - clock_ns(CLOCK_REALTIME) + 500000000ull) / 1000000000ull *
+	       1000000000ull;
+}
+
 /*
  * One row. interval: the differences of row r and the rates over secs
  * seconds, else the totals. Fields never hold spaces but the last, the
- * process's name.
+ * process's name. tai_off: tai_offset(), taken once for the table.
  */
-static void print_row(struct flows *f, const struct flow_row *r, bool interval, double secs, int w)
+static void print_row(struct flows *f, const struct flow_row *r, bool interval, double secs, int w,
+		      uint64_t tai_off)
 {
 	struct flow_view v;
 	char a[64], b[64], rtt[32], start[32], proto[16], proc[40], rate[2][24];
@@ -316,9 +324,7 @@ static void print_row(struct flows *f, const struct flow_row *r, bool interval, 
 		by[i] = interval ? r->dbytes[s] : v.bytes[i];
 		rate_text(secs > 0 ? by[i] / secs : 0, rate[i], sizeof(rate[i]));
 	}
-	/* CLOCK_TAI to local time: they differ by whole seconds (leap seconds) */
-	real_ns = v.first_ns - (clock_ns(CLOCK_TAI) - clock_ns(CLOCK_REALTIME) + 500000000ull) /
-				       1000000000ull * 1000000000ull;
+	real_ns = v.first_ns - tai_off;
 	t = (time_t)(real_ns / 1000000000ull);
 	localtime_r(&t, &tm);
 	snprintf(start, sizeof(start), "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec,
@@ -405,13 +411,6 @@ static size_t top_rows(struct flows *f)
 
 /* ---------------------------------------------------------------- JSON */
 
-/* CLOCK_TAI less CLOCK_REALTIME: whole seconds (leap seconds) */
-static uint64_t tai_offset(void)
-{
-	return (clock_ns(CLOCK_TAI) - clock_ns(CLOCK_REALTIME) + 500000000ull) / 1000000000ull *
-	       1000000000ull;
-}
-
 void flow_json(struct json *j, const struct flow_view *v, const struct flow_deltas *d,
 	       uint64_t tai_offset_ns)
 {
@@ -487,7 +486,8 @@ static void json_row(struct flows *f, const struct flow_row *r, bool interval, u
 
 static int interval_table(struct flows *f, uint64_t now)
 {
-	double secs = (now - f->last_table_ns) / 1e9;
+	uint64_t off = tai_offset(), ns = now - f->last_table_ns;
+	double secs = ns / 1e9;
 	size_t active = 0, top = top_rows(f);
 	time_t t = time(NULL);
 	struct tm tm;
@@ -502,11 +502,9 @@ static int interval_table(struct flows *f, uint64_t now)
 	if (top > active)
 		top = active;
 	if (f->json) {
-		uint64_t off = tai_offset();
-
 		/* every active flow: a reader picks its own top */
 		for (size_t i = 0; i < active; i++)
-			json_row(f, &f->rows[i], true, (uint64_t)(secs * 1e9), off);
+			json_row(f, &f->rows[i], true, ns, off);
 		goto out;
 	}
 	w = endpoint_width(f->rows, top);
@@ -517,7 +515,7 @@ static int interval_table(struct flows *f, uint64_t now)
 		tm.tm_hour, tm.tm_min, tm.tm_sec, active, secs, f->nrows);
 	print_header(f, true, w);
 	for (size_t i = 0; i < top; i++)
-		print_row(f, &f->rows[i], true, secs, w);
+		print_row(f, &f->rows[i], true, secs, w, off);
 	if (!f->tty)
 		fputc('\n', f->out);
 out:
@@ -557,6 +555,7 @@ int flows_final(struct flows *f)
 {
 	struct flow_row *all;
 	size_t n;
+	uint64_t off = tai_offset();
 	int err = read_table(f), w;
 
 	if (err)
@@ -570,8 +569,6 @@ int flows_final(struct flows *f)
 		memcpy(all + f->nrows, f->over, f->nover * sizeof(*all));
 	qsort(all, n, sizeof(*all), by_bytes);
 	if (f->json) {
-		uint64_t off = tai_offset();
-
 		for (size_t i = 0; i < n; i++)
 			json_row(f, &all[i], false, 0, off);
 		goto out;
@@ -580,7 +577,7 @@ int flows_final(struct flows *f)
 	fprintf(f->out, "%zu flows\n", n);
 	print_header(f, false, w);
 	for (size_t i = 0; i < n; i++)
-		print_row(f, &all[i], false, 0, w);
+		print_row(f, &all[i], false, 0, w, off);
 out:
 	fflush(f->out);
 	free(all);

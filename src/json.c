@@ -113,8 +113,9 @@ static char *member_start(struct json *j, const char *key)
 
 	if (j->members)
 		put_c(j, ',');
-	put_string(j, key, strlen(key));
-	put_c(j, ':');
+	put_c(j, '"'); /* nothing to check or escape */
+	put(j, key, strlen(key));
+	put(j, "\":", 2);
 	return mark;
 }
 
@@ -194,16 +195,35 @@ size_t json_end(struct json *j)
 /* RFC 3339, UTC, microseconds: "2026-12-04T18:00:00.123456Z" */
 void json_time(struct json *j, const char *key, uint64_t ns)
 {
+	/* a packet's second is most often the last one's: its text is kept */
+	static _Thread_local uint64_t cached_sec = UINT64_MAX;
+	static _Thread_local char date[64];
 	uint64_t sec = ns / 1000000000;
 	unsigned int usec = (unsigned int)(ns % 1000000000 / 1000);
-	time_t t = (time_t)sec;
-	struct tm tm;
-	char s[80];
+	char frac[10], *mark;
 
 	/* RFC 3339 has four-digit years: a later time (a file's) has none */
-	if (sec > 253402300799ULL || !gmtime_r(&t, &tm))
+	if (sec > 253402300799ULL)
 		return;
-	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
-	json_str(j, key, s);
+	if (sec != cached_sec) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+
+		if (!gmtime_r(&t, &tm))
+			return;
+		snprintf(date, sizeof(date), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		cached_sec = sec;
+	}
+	frac[0] = '.';
+	for (int i = 6; i > 0; i--, usec /= 10)
+		frac[i] = (char)('0' + usec % 10);
+	frac[7] = 'Z';
+	/* digits and punctuation: nothing to check or escape */
+	mark = member_start(j, key);
+	put_c(j, '"');
+	put(j, date, strlen(date));
+	put(j, frac, 8);
+	put_c(j, '"');
+	member_end(j, mark);
 }

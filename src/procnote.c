@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* \summary: a packet's owners as a pcapng comment, and back (see procnote.h) */
-#include <stdio.h>
 #include <string.h>
 
 #include "procnote.h"
@@ -21,28 +20,44 @@ static void put(struct note *n, const char *s, size_t len)
 		*n->p++ = clean((unsigned char)*s++);
 }
 
+/* Ours (keys, numbers): copied as they are. */
+static void put_raw(struct note *n, const char *s)
+{
+	while (*s && n->p < n->end)
+		*n->p++ = *s++;
+}
+
 static void put_key(struct note *n, const char *prefix, const char *key)
 {
-	char k[32];
-	int len = snprintf(k, sizeof(k), " %s%s=", prefix, key);
+	put_raw(n, " ");
+	put_raw(n, prefix);
+	put_raw(n, key);
+	put_raw(n, "=");
+}
 
-	/* keys are ours: copied as they are */
-	for (int i = 0; i < len && n->p < n->end; i++)
-		*n->p++ = k[i];
+/* A note per packet written: no printf for its numbers. */
+static void put_u32(struct note *n, uint32_t v)
+{
+	char num[11], *d = num + sizeof(num) - 1;
+
+	*d = '\0';
+	do
+		*--d = (char)('0' + v % 10);
+	while (v /= 10);
+	put_raw(n, d);
 }
 
 static void put_proc(struct note *n, const char *prefix, const struct sc_proc *p,
 		     procnote_cgroup_fn cgroup, void *arg)
 {
 	const char *path = cgroup && p->cgroup ? cgroup(p->cgroup, arg) : NULL;
-	char num[24];
 
 	put_key(n, prefix, "pid");
-	put(n, num, (size_t)snprintf(num, sizeof(num), "%u", p->pid));
+	put_u32(n, p->pid);
 	put_key(n, prefix, "comm");
 	put(n, p->comm, strnlen(p->comm, sizeof(p->comm)));
 	put_key(n, prefix, "uid");
-	put(n, num, (size_t)snprintf(num, sizeof(num), "%u", p->uid));
+	put_u32(n, p->uid);
 	if (path) {
 		put_key(n, prefix, "cgroup");
 		put(n, path, strlen(path));
