@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""delay.py: a bridge between two interfaces that delays one direction, for
+"""delay.py: a bridge between two interfaces that delays every frame, for
 the handshake times of --flows on a kernel without netem.
 
   ip netns exec R python3 tests/delay.py NEAR FAR MS [DROP_SYN_PORT]

@@ -18,7 +18,10 @@
 #  - the FIFO: its reader closing ends the capture, status 0, nothing on
 #    stderr; SIGTERM ends it with status 0 and the statistics block last,
 #    and before a reader came, with status 0 and nothing on stderr;
-#  - without capabilities: status 1 and a message naming them.
+#  - without capabilities: status 1 and a message naming them; calls it
+#    cannot answer (an unknown or extra argument, no interface or one not
+#    sockcap's, --capture without --fifo, nothing asked): status 1 and one
+#    line naming the problem.
 . "${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 sc_need_root
@@ -87,6 +90,24 @@ xc --extcap-interface sockcap-nosuch --extcap-dlts >/dev/null 2>"$SC_TMP/dlt.err
 sc_check_eq "--extcap-dlts for no interface: exit status" 1 "$?"
 grep -q '^sockcap: nosuch: no such interface$' "$SC_TMP/dlt.err" ||
 	sc_fail "--extcap-dlts for no interface: stderr '$(head -c 200 "$SC_TMP/dlt.err")'"
+# calls it cannot answer: status 1 and one line naming the problem
+bad_call() { # WHAT MESSAGE ARGS...
+	local what=$1 msg=$2
+	shift 2
+	xc "$@" >/dev/null 2>"$SC_TMP/bad.err"
+	sc_check_eq "$what: exit status" 1 "$?"
+	[ "$(wc -l <"$SC_TMP/bad.err")" = 1 ] && grep -q -F -- "$msg" "$SC_TMP/bad.err" ||
+		sc_fail "$what: stderr '$(head -c 200 "$SC_TMP/bad.err")', expected one line with '$msg'"
+}
+bad_call "an unknown argument" "unknown argument, or one that needs a value: '--bogus'" \
+	--extcap-interface sockcap-lo --extcap-dlts --bogus
+bad_call "an argument too many" "unexpected argument 'extra'" \
+	--extcap-interface sockcap-lo --extcap-dlts extra
+bad_call "no interface" "--extcap-interface is needed" --extcap-dlts
+bad_call "an interface not sockcap's" "lo: not one of sockcap's interfaces (sockcap-IFACE)" \
+	--extcap-interface lo --extcap-dlts
+bad_call "--capture without --fifo" "--capture needs --fifo" --extcap-interface sockcap-lo --capture
+bad_call "nothing asked" "nothing to do" --extcap-interface sockcap-lo
 
 # ------------------------------------------------------------ settings
 xc --extcap-interface sockcap-lo --extcap-config >"$SC_TMP/cfg"

@@ -1,11 +1,17 @@
-# Helpers of the handshake-time tests of --flows (live_flows_rtt.sh,
-# vm_flows_rtt.sh); source after lib.sh.
+# Helpers of the tests of --flows; source after lib.sh.
+
+FL=$srcdir/tests/flows.py
+fl() { "$SC_PYTHON" "$FL" "$@"; }
+
+# stat FILE WHAT: N of the last statistics line "N WHAT" in FILE (WHAT an
+# extended regular expression)
+stat() { sed -n -E "s/^([0-9]+) $2\$/\\1/p" "$1" | tail -n 1; }
 
 # sc_flow_row OUT PORT: the final table's TCP row in OUT whose originator
 # has port PORT, into ROW_STATE, ROW_RTT and ROW_RETX; 1 if there is none.
 sc_flow_row() {
 	local row
-	row=$("$SC_PYTHON" "$srcdir/tests/flows.py" row "$1" tcp "$2") || return 1
+	row=$(fl row "$1" tcp "$2") || return 1
 	read -r ROW_STATE ROW_RTT ROW_RETX <<<"$row"
 }
 

@@ -22,9 +22,8 @@ sc_need_cmd tshark tshark
 sc_need_cmd timeout coreutils
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
+. "$srcdir/tests/lib_flows.sh"
 
-FL=$srcdir/tests/flows.py
-fl() { "$SC_PYTHON" "$FL" "$@"; }
 
 sc_pair_link
 # the half-open connection's SYN leaves A for a MAC address nobody has
@@ -32,8 +31,6 @@ ip -n "$A" neigh add 198.18.0.77 lladdr 02:00:00:00:00:4d dev vA nud permanent |
 	sc_die "cannot add the black hole's neighbour"
 sc_start sink "$B" "out:^ready" "$SC_PYTHON" "$FL" sink 40100
 
-# field N of the statistics line "N WHAT" in FILE
-stat() { sed -n -E "s/^([0-9]+) $2\$/\\1/p" "$1" | tail -n 1; }
 
 check_stats() { # NAME [FRAMES]
 	local f=$SC_TMP/$1.err seen in not none cap drop

@@ -29,9 +29,8 @@ sc_need_cmd script util-linux
 sc_need_cmd curl curl
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
+. "$srcdir/tests/lib_flows.sh"
 
-FL=$srcdir/tests/flows.py
-fl() { "$SC_PYTHON" "$FL" "$@"; }
 EXPR='(udp and greater 500) or (ip6 and tcp)'
 PORT=9468
 
@@ -42,8 +41,6 @@ ip -n "$A" neigh add 198.18.0.77 lladdr 02:00:00:00:00:4d dev vA nud permanent |
 sc_start sink "$B" "out:^ready" "$SC_PYTHON" "$FL" sink 40100
 sc_start sinklo "$A" "out:^ready" "$SC_PYTHON" "$FL" sink 40100
 
-# field N of the statistics line "N WHAT" in FILE
-stat() { sed -n -E "s/^([0-9]+) $2\$/\\1/p" "$1" | tail -n 1; }
 
 # compare NAME PCAP [EXPECT] [IFACE]: NAME's final table against PCAP
 compare() {

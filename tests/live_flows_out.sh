@@ -25,8 +25,8 @@ sc_need_cmd curl curl
 sc_need_cmd promtool prometheus
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
+. "$srcdir/tests/lib_flows.sh"
 
-FL=$srcdir/tests/flows.py
 FO=$srcdir/tests/flows_out.py
 PORT=9467
 

@@ -22,7 +22,6 @@ sc_need_cmd chrt util-linux
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
 
-FL=$srcdir/tests/flows.py
 
 sc_netns A a
 sc_netns R r

@@ -182,7 +182,7 @@ def comments(path):
         [b'sockcap: pid=80 comm=nginx uid=33 cgroup=/system.slice/nginx.service '
          b'peer_pid=4242 peer_comm=curl peer_uid=1000 peer_cgroup=/user.slice'],
         [b'sockcap: peer_pid=7 peer_comm=only-peer peer_uid=0'],
-        [b'a comment of another tool', one],       # the first comment only
+        [b'a comment of another tool', one],       # sockcap's, behind it
         [b'sockcap: pid=abc comm=bad-pid uid=0'],    # no pid: no owner
         [b'sockcap: pid=99999999999 comm=overflow uid=0'],
         [b'sockcap: pid=5 comm=' + b'L' * 40 + b' uid=4294967295'],

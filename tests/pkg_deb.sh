@@ -103,6 +103,10 @@ grep -qx "${compdir:-/usr/share/bash-completion/completions}/sockcap" "$SC_TMP/l
 	sc_fail "the package has no bash completion in ${compdir:-/usr/share/bash-completion/completions}"
 grep -q -E '^/usr/share/doc/sockcap/README\.md(\.gz)?$' "$SC_TMP/listed" ||
 	sc_fail "the package has no README.md"
+# Wireshark's extcap directory: a link to the program
+xlink=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/wireshark/extcap/sockcap
+grep -qx "$xlink" "$SC_TMP/listed" && [ "$(readlink -f "$xlink")" = "$(readlink -f "$PROGRAM")" ] ||
+	sc_fail "the package has no extcap link $xlink to $PROGRAM"
 sc_check_eq "owner and mode by default" "root:root 755" "$(stat -c '%U:%G %a' "$PROGRAM")"
 sc_check_eq "file capabilities by default" "" "$(getcap "$PROGRAM")"
 getent group sockcap >/dev/null && sc_fail "the group sockcap exists after a default install"

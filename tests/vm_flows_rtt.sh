@@ -19,7 +19,6 @@ sc_need_cmd timeout coreutils
 sc_need_cmd "$SC_PYTHON" python3
 sc_init
 
-FL=$srcdir/tests/flows.py
 
 modprobe sch_netem 2>/dev/null
 sc_pair_link
