@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -123,11 +124,14 @@ void flow_view_of(const struct sc_flow_key *k, const struct sc_flow *e, struct f
 
 /* ------------------------------------------------------------- reading */
 
+/* Rows and metrics marks (struct flow_row, flow_mark) by their key, which leads both. */
 static int key_cmp(const void *a, const void *b)
 {
-	return memcmp(&((const struct flow_row *)a)->k, &((const struct flow_row *)b)->k,
-		      sizeof(struct sc_flow_key));
+	return memcmp(a, b, sizeof(struct sc_flow_key));
 }
+
+_Static_assert(offsetof(struct flow_row, k) == 0 && offsetof(struct flow_mark, k) == 0,
+	       "key_cmp compares the key at the start");
 
 /* Key by key, for a kernel without batch lookups of hash maps. */
 static int read_keys(struct flows *f, size_t *n)
@@ -586,12 +590,6 @@ out:
 
 /* ------------------------------------------------------------- metrics */
 
-static int mark_cmp(const void *a, const void *b)
-{
-	return memcmp(&((const struct flow_mark *)a)->k, &((const struct flow_mark *)b)->k,
-		      sizeof(struct sc_flow_key));
-}
-
 /*
  * What r sent since the last scrape, each direction to its label set.
  * The local port is the local side's; ICMP's port fields hold an echo's
@@ -603,7 +601,7 @@ static void meter(struct flows *f, struct metrics_flows *m, const struct flow_ro
 	struct metrics_flow_key mk = { .proto = r->k.proto };
 	int local = r->e.owner_side & 1;
 
-	p = bsearch(&key, f->marks, f->nmarks, sizeof(*p), mark_cmp);
+	p = bsearch(&key, f->marks, f->nmarks, sizeof(*p), key_cmp);
 	/* swept since, and made again by a later packet: new */
 	if (p && p->first_ns != r->e.first_ns)
 		p = NULL;
@@ -648,7 +646,7 @@ int flows_metrics(struct flows *f, struct metrics_flows *m, const struct sc_coun
 		memcpy(mk->bytes, f->rows[i].e.bytes, sizeof(mk->bytes));
 	}
 	f->nmarks = f->nrows;
-	qsort(f->marks, f->nmarks, sizeof(*f->marks), mark_cmp);
+	qsort(f->marks, f->nmarks, sizeof(*f->marks), key_cmp);
 	m->table = true;
 	m->tracked = f->nrows;
 	m->not_tracked = k->untracked;

@@ -12,7 +12,6 @@
 #include "parse.h"
 #include "print.h"
 #include "privs.h"
-#include "procnote.h"
 #include "read.h"
 #include "signals.h"
 #include "util.h"
@@ -76,12 +75,10 @@ static void print_file_packet(struct read_session *s, const struct pf_packet *p)
 	bool by_index;
 	int lt = s->reader->ifs[p->iface].linktype;
 
-	int rc = read_record(s->reader, p, &r, &by_index);
-
 	/* -v shows the cgroups the comments name */
-	for (uint32_t i = 0; rc != READ_UNDECODED && s->opt->print.vflag && i < p->ncomments; i++)
-		if (procnote_parse(p->comments[i].s, p->comments[i].len, &r, keep_cgroup, s))
-			break;
+	int rc = read_record(s->reader, p, &r, &by_index, s->opt->print.vflag ? keep_cgroup : NULL,
+			     s);
+
 	if (rc == READ_UNDECODED) {
 		out_line(&s->out, &s->printer, &r, lt);
 	} else if (by_index) {

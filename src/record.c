@@ -17,7 +17,8 @@ static uint16_t get_be16(const uint8_t *p)
 _Static_assert(PF_PKTTYPE_UNKNOWN == SC_PKTTYPE_UNKNOWN, "one unknown direction");
 
 int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc_record *r,
-		bool *by_index)
+		bool *by_index, uint64_t (*on_cgroup)(void *arg, const char *path, size_t len),
+		void *arg)
 {
 	unsigned int lt = rd->ifs[p->iface].linktype;
 
@@ -57,7 +58,7 @@ int read_record(const struct pf_reader *rd, const struct pf_packet *p, struct sc
 	}
 	/* the owners sockcap wrote as one of the packet's comments */
 	for (uint32_t i = 0; i < p->ncomments; i++)
-		if (procnote_parse(p->comments[i].s, p->comments[i].len, r, NULL, NULL))
+		if (procnote_parse(p->comments[i].s, p->comments[i].len, r, on_cgroup, arg))
 			break;
 	return 0;
 }

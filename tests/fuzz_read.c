@@ -141,7 +141,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		while (pf_read_packet(&rd, &p) > 0) {
 			struct sc_record r;
 			bool idx;
-			int undecoded = read_record(&rd, &p, &r, &idx) == READ_UNDECODED;
+			int undecoded =
+				read_record(&rd, &p, &r, &idx, NULL, NULL) == READ_UNDECODED;
 
 			for (int i = 0; i < 24; i++) {
 				size_t n;
