@@ -64,22 +64,54 @@ static int hw_type(int fd, const char *name, unsigned int *type)
 	return 0;
 }
 
+/*
+ * The link of interface name, up or down, and its index: 0, or
+ * -ENAMETOOLONG, -ENODEV, -EOPNOTSUPP (*type: its hardware type) or
+ * another -errno. Prints nothing.
+ */
+static int if_link(const char *name, int *ifindex, enum capture_link *link, unsigned int *type)
+{
+	int fd, err;
+
+	if (strlen(name) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	*ifindex = if_nametoindex(name);
+	if (!*ifindex)
+		return -ENODEV;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	err = hw_type(fd, name, type);
+	if (!err)
+		err = link_of_hwtype(*type, link);
+	close(fd);
+	return err;
+}
+
+/* if_link()'s failure, in one line */
+static int if_link_error(const char *name, int err, unsigned int type)
+{
+	if (err == -ENAMETOOLONG)
+		sc_err("%s: interface name too long", name);
+	else if (err == -ENODEV)
+		sc_err("%s: no such interface", name);
+	else if (err == -EOPNOTSUPP) /* the parser and the files know these link layers only */
+		sc_err("%s: link type %u is not supported (Ethernet, loopback and raw IP are)",
+		       name, type);
+	else if (err)
+		sc_err("%s: %s", name, strerror(-err));
+	return err;
+}
+
 /* Interface must exist and be up; index 0 would mean "every interface". */
 static int check_interface(const char *name, int *ifindex, enum capture_link *link)
 {
 	struct ifreq ifr = { 0 };
 	unsigned int type = 0;
-	int fd, err = 0;
+	int fd, err = if_link(name, ifindex, link, &type);
 
-	if (strlen(name) >= IFNAMSIZ) {
-		sc_err("%s: interface name too long", name);
-		return -EINVAL;
-	}
-	*ifindex = if_nametoindex(name);
-	if (!*ifindex) {
-		sc_err("%s: no such interface", name);
-		return -ENODEV;
-	}
+	if (err)
+		return if_link_error(name, err, type);
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		err = -errno;
@@ -93,11 +125,6 @@ static int check_interface(const char *name, int *ifindex, enum capture_link *li
 	} else if (!(ifr.ifr_flags & IFF_UP)) {
 		err = -ENETDOWN;
 		sc_err("%s: interface is down", name);
-	} else if (hw_type(fd, name, &type) == 0 && link_of_hwtype(type, link)) {
-		/* the parser and the files know these link layers only */
-		err = -EOPNOTSUPP;
-		sc_err("%s: link type %u is not supported (Ethernet, loopback and raw IP are)",
-		       name, type);
 	}
 	close(fd);
 	return err;
@@ -162,25 +189,17 @@ int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum captur
 	return err;
 }
 
-int capture_if_link(const char *name, enum capture_link *link)
+int capture_if_link(const char *name, enum capture_link *link, bool say)
 {
 	unsigned int type = 0;
-	int fd, err;
+	int ifindex, err;
 
 	if (!strcmp(name, CAPTURE_ANY)) {
 		*link = CAPTURE_LINK_COOKED;
 		return 0;
 	}
-	if (strlen(name) >= IFNAMSIZ || !if_nametoindex(name))
-		return -ENODEV;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	err = hw_type(fd, name, &type);
-	if (!err)
-		err = link_of_hwtype(type, link);
-	close(fd);
-	return err;
+	err = if_link(name, &ifindex, link, &type);
+	return say ? if_link_error(name, err, type) : err;
 }
 
 /*

@@ -51,11 +51,12 @@ enum capture_link {
  */
 int capture_check_ifs(const char *const *ifnames, unsigned int nifs, enum capture_link *link);
 /*
- * The link a capture on one interface (or "any") would have, up or down;
- * prints nothing. 0, -ENODEV when there is no such interface, or
- * -EOPNOTSUPP for a link type sockcap cannot capture.
+ * The link a capture on one interface (or "any") would have, up or down:
+ * 0, -ENAMETOOLONG, -ENODEV when there is no such interface, -EOPNOTSUPP
+ * for a link type sockcap cannot capture, or another -errno. say: the
+ * failure in one line on stderr, as a capture on it would say it.
  */
-int capture_if_link(const char *name, enum capture_link *link);
+int capture_if_link(const char *name, enum capture_link *link, bool say);
 
 /*
  * How the translator builds an expression's program, for a capture and for

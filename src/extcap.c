@@ -220,20 +220,6 @@ static const char *iface_of(const struct call *c)
 	return c->iface + n;
 }
 
-/* The link of a capture on ifname, or -errno after an error line. */
-static int iface_link(const char *ifname, enum capture_link *link)
-{
-	int err = capture_if_link(ifname, link);
-
-	if (err == -ENODEV)
-		sc_err("%s: no such interface", ifname);
-	else if (err == -EOPNOTSUPP)
-		sc_err("%s: link type not supported (Ethernet, loopback and raw IP are)", ifname);
-	else if (err)
-		sc_err("%s: %s", ifname, strerror(-err));
-	return err;
-}
-
 static int done(void)
 {
 	if (fflush(stdout) == 0)
@@ -262,7 +248,7 @@ static int list_interfaces(bool interfaces)
 	}
 	for (struct if_nameindex *i = all; i->if_index; i++) {
 		/* braces would end the field early */
-		if (strpbrk(i->if_name, "{}") || capture_if_link(i->if_name, &link))
+		if (strpbrk(i->if_name, "{}") || capture_if_link(i->if_name, &link, false))
 			continue;
 		printf("interface {value=" EXTCAP_PREFIX "%s}{display=sockcap: %s}\n", i->if_name,
 		       i->if_name);
@@ -279,7 +265,7 @@ static int list_dlts(const char *ifname)
 	enum capture_link link;
 	const struct link_info *li;
 
-	if (iface_link(ifname, &link))
+	if (capture_if_link(ifname, &link, true))
 		return EXIT_FAILURE;
 	li = link_info(link);
 	printf("dlt {number=%d}{name=%s}{display=%s}\n", linktype_to_dlt(li->linktype), li->name,
@@ -318,7 +304,7 @@ static int check_filter(const char *ifname, const char *expr)
 	struct filter f;
 	int saved, err;
 
-	if (iface_link(ifname, &link))
+	if (capture_if_link(ifname, &link, true))
 		return EXIT_FAILURE;
 	if (!expr[strspn(expr, " \t\r\n")])
 		return done(); /* empty: everything */
