@@ -34,13 +34,24 @@
 #include "linktype.h"
 #include "util.h"
 
-#define STR_(x)	     #x
-#define STR(x)	     STR_(x)
 #define SNAPLEN	     STR(MAX_SNAPLEN)
 #define PKT_RING_KIB STR(DEFAULT_PKT_RING_KIB)
 
 /* Where Wireshark's help button leads. */
 #define EXTCAP_HELP "man:sockcap(8)"
+
+/* The settings of --extcap-config, by index into settings[] */
+enum {
+	S_EXPRESSION, /* the filter expression */
+	S_SNAPLEN,
+	S_DIRECTION,
+	S_BUFFER,
+	S_NO_PROMISC,
+	S_PID, /* a list: one --pid each */
+	S_COMM,
+	S_UID,
+	NSETTINGS
+};
 
 /*
  * The settings of --extcap-config, in the order Wireshark shows them. Each
@@ -53,46 +64,51 @@ static const struct setting {
 	bool flag;	   /* no value: present or not */
 	const char *form;  /* the rest of its arg line, after {call=} */
 	const char *value; /* its value lines (selector), '\n' after each */
-} settings[] = {
-	{ .call = "--expression",
-	  .form = "{display=Filter expression}{type=string}"
-		  "{tooltip=A tcpdump (pcap-filter) expression, run in the kernel before "
-		  "anything is recorded; with a capture filter too, packets must match both}"
-		  "{group=Capture}" },
-	{ .call = "--snapshot-length",
-	  .form = "{display=Snapshot length}{type=unsigned}{range=0," SNAPLEN "}"
-		  "{default=" SNAPLEN "}{tooltip=Bytes of each packet to keep (0: " SNAPLEN ")}"
-		  "{group=Capture}" },
-	{ .call = "--direction",
-	  .form = "{display=Direction}{type=selector}{tooltip=Packets received, sent, or both}"
-		  "{group=Capture}",
-	  .value = "{value=inout}{display=Received and sent}{default=true}\n"
-		   "{value=in}{display=Received}\n"
-		   "{value=out}{display=Sent}\n" },
-	{ .call = "--buffer-size",
-	  .form = "{display=Buffer size (KiB)}{type=unsigned}{range=1,1048576}"
-		  "{default=" PKT_RING_KIB "}{tooltip=The packet ring the kernel writes packets "
-		  "into}{group=Capture}" },
-	{ .call = "--no-promiscuous-mode",
-	  .flag = true,
-	  .form = "{display=No promiscuous mode}{type=boolflag}{default=false}"
-		  "{tooltip=Do not put the interface in promiscuous mode}{group=Capture}" },
-	{ .call = "--pid",
-	  .form = "{display=Process IDs}{type=string}{validation=^[0-9, ]*$}"
-		  "{tooltip=Only packets of these processes (PIDs, separated by commas)}"
-		  "{group=Processes}" },
-	{ .call = "--comm",
-	  .form = "{display=Command name}{type=string}"
-		  "{tooltip=Only packets of processes of this name (as ps -o comm shows it)}"
-		  "{group=Processes}" },
-	{ .call = "--uid",
-	  .form = "{display=User ID}{type=string}{tooltip=Only packets of processes of this user}"
-		  "{group=Processes}" },
+} settings[NSETTINGS] = {
+	[S_EXPRESSION] = { .call = "--expression",
+			   .form = "{display=Filter expression}{type=string}"
+				   "{tooltip=A tcpdump (pcap-filter) expression, run in the kernel "
+				   "before "
+				   "anything is recorded; with a capture filter too, packets must "
+				   "match both}"
+				   "{group=Capture}" },
+	[S_SNAPLEN] = { .call = "--snapshot-length",
+			.form = "{display=Snapshot length}{type=unsigned}{range=0," SNAPLEN "}"
+				"{default=" SNAPLEN
+				"}{tooltip=Bytes of each packet to keep (0: " SNAPLEN ")}"
+				"{group=Capture}" },
+	[S_DIRECTION] = { .call = "--direction",
+			  .form = "{display=Direction}{type=selector}{tooltip=Packets received, "
+				  "sent, or both}"
+				  "{group=Capture}",
+			  .value = "{value=inout}{display=Received and sent}{default=true}\n"
+				   "{value=in}{display=Received}\n"
+				   "{value=out}{display=Sent}\n" },
+	[S_BUFFER] = { .call = "--buffer-size",
+		       .form = "{display=Buffer size (KiB)}{type=unsigned}{range=1," STR(
+			       MAX_BUFFER_KIB) "}"
+					       "{default=" PKT_RING_KIB "}{tooltip=The packet ring "
+					       "the kernel writes packets "
+					       "into}{group=Capture}" },
+	[S_NO_PROMISC] = { .call = "--no-promiscuous-mode",
+			   .flag = true,
+			   .form = "{display=No promiscuous mode}{type=boolflag}{default=false}"
+				   "{tooltip=Do not put the interface in promiscuous "
+				   "mode}{group=Capture}" },
+	[S_PID] = { .call = "--pid",
+		    .form = "{display=Process IDs}{type=string}{validation=^[0-9, ]*$}"
+			    "{tooltip=Only packets of these processes (PIDs, separated by commas)}"
+			    "{group=Processes}" },
+	[S_COMM] = { .call = "--comm",
+		     .form = "{display=Command name}{type=string}"
+			     "{tooltip=Only packets of processes of this name (as ps -o comm shows "
+			     "it)}"
+			     "{group=Processes}" },
+	[S_UID] = { .call = "--uid",
+		    .form = "{display=User ID}{type=string}{tooltip=Only packets of processes of "
+			    "this user}"
+			    "{group=Processes}" },
 };
-
-#define NSETTINGS    (sizeof(settings) / sizeof(settings[0]))
-#define S_EXPRESSION 0 /* settings[] rows with a meaning of their own */
-#define S_PID	     5
 
 enum {
 	X_INTERFACES = 1,

@@ -42,9 +42,6 @@ enum {
 	OPT_FLOW_TABLE,
 };
 
-#define STR_(x) #x
-#define STR(x)	STR_(x)
-
 struct opt {
 	int code;	  /* the letter, or OPT_*; 0: not an option */
 	const char *name; /* the long name, or NULL */
@@ -214,8 +211,8 @@ static bool set_number(struct options *o, int c, const char *arg, bool *wflag_se
 
 	switch (c) {
 	case 'B':
-		if (!sc_parse_ulong(arg, 1, 1024 * 1024, &v))
-			bad_arg("buffer size (KiB, 1 to 1048576)", arg);
+		if (!sc_parse_ulong(arg, 1, MAX_BUFFER_KIB, &v))
+			bad_arg("buffer size (KiB, 1 to " STR(MAX_BUFFER_KIB) ")", arg);
 		o->ring_bytes = o->pkt_ring_bytes = ring_size(v);
 		break;
 	case 'c':

@@ -23,6 +23,8 @@
 #define DEFAULT_PKT_RING_KIB 2048
 /* tcpdump's default and largest snap length */
 #define MAX_SNAPLEN 262144
+/* -B's largest (KiB) */
+#define MAX_BUFFER_KIB 1048576
 
 struct options {
 	const char *ifnames[CAPTURE_MAX_IFS];

@@ -8,6 +8,10 @@
 /* "sockcap: <message>" on stderr. */
 void sc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A macro's value as a string literal */
+#define STR_(x) #x
+#define STR(x)	STR_(x)
+
 /*
  * Parse a whole decimal number in [min, max]; false for anything else
  * (empty, trailing junk, sign where min >= 0, overflow).
