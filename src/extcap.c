@@ -36,6 +36,7 @@
 
 #define SNAPLEN	     STR(MAX_SNAPLEN)
 #define PKT_RING_KIB STR(DEFAULT_PKT_RING_KIB)
+#define MAX_KIB	     STR(MAX_BUFFER_KIB)
 
 /* Where Wireshark's help button leads. */
 #define EXTCAP_HELP "man:sockcap(8)"
@@ -85,11 +86,9 @@ static const struct setting {
 				   "{value=in}{display=Received}\n"
 				   "{value=out}{display=Sent}\n" },
 	[S_BUFFER] = { .call = "--buffer-size",
-		       .form = "{display=Buffer size (KiB)}{type=unsigned}{range=1," STR(
-			       MAX_BUFFER_KIB) "}"
-					       "{default=" PKT_RING_KIB "}{tooltip=The packet ring "
-					       "the kernel writes packets "
-					       "into}{group=Capture}" },
+		       .form = "{display=Buffer size (KiB)}{type=unsigned}{range=1," MAX_KIB "}"
+			       "{default=" PKT_RING_KIB "}{tooltip=The packet ring the kernel "
+			       "writes packets into}{group=Capture}" },
 	[S_NO_PROMISC] = { .call = "--no-promiscuous-mode",
 			   .flag = true,
 			   .form = "{display=No promiscuous mode}{type=boolflag}{default=false}"
