@@ -159,5 +159,10 @@ int put_ip_tunnel(struct printer *pr, struct line *l, const struct sc_record *r)
 struct sc_buf;
 void sc_inner_keep(const struct sc_buf *b, struct sc_record *in);
 int put_inner_ip_bad(struct printer *pr, struct line *l, const struct sc_record *r, int v6);
+/*
+ * TCP flags as tcpdump's letters between "Flags [" and "]" ("FSRP.UEW",
+ * lowest bit first), NUL-terminated in s; "none" when there are none.
+ */
+const char *tcp_flag_letters(uint8_t flags, char s[9]);
 
 #endif /* SOCKCAP_DECODE_H */

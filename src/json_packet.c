@@ -79,23 +79,11 @@ static void json_link(struct printer *pr, struct json *j, const struct sc_record
 		json_u64(j, "vlan2", r->vlan_tci2 & 0x0fff);
 }
 
-/* tcpdump's letters, as between its "Flags [" and "]" */
-static void json_tcp_flags(struct json *j, uint8_t f)
-{
-	static const char letters[] = "FSRP.UEW";
-	char s[9];
-	size_t n = 0;
-
-	for (int i = 0; i < 8; i++)
-		if (f & (1 << i))
-			s[n++] = letters[i];
-	s[n] = '\0';
-	json_str(j, "flags", n ? s : "none");
-}
-
 static void json_tcp(struct json *j, const struct sc_record *r)
 {
-	json_tcp_flags(j, r->l4.tcp.flags);
+	char letters[9];
+
+	json_str(j, "flags", tcp_flag_letters(r->l4.tcp.flags, letters));
 	json_u64(j, "seq", r->l4.tcp.seq);
 	if (r->l4.tcp.flags & 0x10)
 		json_u64(j, "ack", r->l4.tcp.ack);

@@ -396,9 +396,21 @@ void put_proto_name(struct line *l, uint8_t proto)
 	PUT_LIT(l, ")");
 }
 
+const char *tcp_flag_letters(uint8_t flags, char s[9])
+{
+	static const char letters[] = "FSRP.UEW";
+	size_t n = 0;
+
+	for (int i = 0; i < 8; i++)
+		if (flags & (1 << i))
+			s[n++] = letters[i];
+	s[n] = '\0';
+	return n ? s : "none";
+}
+
 static void put_tcp(struct line *l, const struct sc_record *r)
 {
-	static const char flagchars[] = "FSRP.UEW";
+	char letters[9];
 	uint8_t f = r->l4.tcp.flags;
 	uint32_t hlen = r->l4.tcp.doff * 4, len = r->l4_len - hlen;
 
@@ -412,11 +424,7 @@ static void put_tcp(struct line *l, const struct sc_record *r)
 		return;
 	}
 	PUT_LIT(l, "Flags [");
-	if (!f)
-		PUT_LIT(l, "none");
-	for (int i = 0; i < 8; i++)
-		if (f & (1 << i))
-			put_ch(l, flagchars[i]);
+	put_str(l, tcp_flag_letters(f, letters));
 	put_ch(l, ']');
 	if (hlen > r->l4_len) {
 		PUT_LIT(l, " [bad hdr length ");
