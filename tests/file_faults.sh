@@ -11,6 +11,8 @@
 #    line naming the file and "No space left on device", and a file cut back
 #    to its last complete record;
 #  - a file size limit (ulimit -f): the same with "File too large";
+#  - -w - into a pipe whose reader goes away: status 0, no error line, and
+#    what was not written counted as "lost (output closed)";
 #  - a read-only file system, a missing directory, a directory the -Z user
 #    cannot write: exit status 1 at once, one line naming the file and the
 #    reason, nothing created anywhere;
@@ -273,6 +275,28 @@ valid "ulimit -f 64" "$f" pcap quick
 [ "$(size_of "$f")" -le 65536 ] || sc_fail "ulimit -f 64: the file has $(size_of "$f") bytes"
 [ "$L_N" -gt 0 ] 2>/dev/null || sc_fail "ulimit -f 64: no packet in the file"
 failed_stats "ulimit -f 64" "$SC_TMP/fsize.err"
+
+# --------------------------------------------- a reader that goes away
+# -w - into head -c 2000: once head has gone, the write fails with EPIPE,
+# which ends the capture as a normal stop (status 0, no error line); what
+# was not written is counted as lost because the output closed
+sc_start gone "$A" "err:^sockcap: listening on " \
+	bash -c 'set -o pipefail; "$0" "$@" | head -c 2000 >/dev/null' "$SOCKCAP" -i vA -w -
+sc_flood 500 "$PAYLOAD"
+if sc_wait gone 60; then
+	sc_check_eq "-w - | head -c 2000: exit status" 0 "$SC_RC"
+else
+	sc_fail "-w - | head -c 2000: still running 60 s after head went"
+	sc_stop gone TERM
+fi
+sc_check_eq "-w - | head -c 2000: error lines" "" \
+	"$(stderr_errors "$SC_TMP/gone.err" | grep -v -E '^[0-9]+ packets lost \(output closed\)$')"
+lost=$(sed -n -E 's/^([0-9]+) packets lost \(output closed\)$/\1/p' "$SC_TMP/gone.err")
+if sc_stats "$SC_TMP/gone.err"; then
+	[ "${lost:-0}" -ge 1 ] || sc_fail "-w - | head -c 2000: no 'packets lost (output closed)' line"
+	sc_check_eq "-w - | head -c 2000: captured + dropped + lost == received" \
+		"$SC_RECEIVED" "$((SC_CAPTURED + SC_DROPPED + ${lost:-0}))"
+fi
 
 # --------------------------------------------- files that cannot be made
 mnt=$SC_TMP/ro
